@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+
+/** Everything the server reads from the environment, parsed once with defaults. */
+export interface Config {
+	port: number;
+	host: string;
+	dataDir: string;
+	/** The SvelteKit adapter-node output to serve (its handler.js and client files). */
+	buildDir: string;
+	/** Milliseconds to let open requests finish on SIGTERM before closing their sockets. */
+	shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+	return {
+		port: integer(env.PORT, 3000, 0, 65535, 'PORT'),
+		host: env.HOST?.trim() || '127.0.0.1',
+		dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
+		buildDir: resolve(env.BUILD_DIR?.trim() || 'build'),
+		shutdownTimeoutMs: integer(env.SHUTDOWN_TIMEOUT, 10, 0, 600, 'SHUTDOWN_TIMEOUT') * 1000
+	};
+}
+
+function integer(
+	raw: string | undefined,
+	fallback: number,
+	min: number,
+	max: number,
+	name: string
+) {
+	if (raw === undefined || raw.trim() === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < min || value > max) {
+		throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+	}
+	return value;
+}

@@ -1,0 +1,75 @@
+import type { ExportedThought } from '$sync/export-format';
+import type { Thought } from '$sync/doc/shard-doc';
+import type { ImportOutcome, Replica } from '$lib/replica/replica';
+import { parseTags } from '$sync/tags';
+import { parseImportFile, toExportJson, toMarkdownZip } from './export-files';
+
+export type Progress = (done: number, total: number) => void;
+
+export interface ExportBundle {
+	name: string;
+	type: string;
+	data: Uint8Array | string;
+	count: number;
+}
+
+/** Exports read the docs, not the view: the file must hold everything the device has. */
+export async function exportJson(replica: Replica, onProgress?: Progress): Promise<ExportBundle> {
+	const thoughts = (await replica.allThoughts(onProgress)).map(toExported);
+	const now = new Date();
+	return {
+		name: `thoughts10x-${stamp(now)}.json`,
+		type: 'application/json',
+		data: toExportJson(thoughts, now),
+		count: thoughts.length
+	};
+}
+
+export async function exportMarkdownZip(replica: Replica, onProgress?: Progress): Promise<ExportBundle> {
+	const thoughts = (await replica.allThoughts(onProgress)).map(toExported);
+	return {
+		name: `thoughts10x-${stamp(new Date())}-markdown.zip`,
+		type: 'application/zip',
+		data: toMarkdownZip(thoughts),
+		count: thoughts.length
+	};
+}
+
+export class ImportError extends Error {}
+
+/** Parses a JSON or Markdown-zip export and adds the thoughts this device does not have. */
+export async function importFile(
+	replica: Replica,
+	name: string,
+	bytes: Uint8Array,
+	onProgress?: Progress
+): Promise<ImportOutcome> {
+	const parsed = parseImportFile(name, bytes);
+	if (!parsed.ok) throw new ImportError(parsed.error);
+	return replica.importThoughts(parsed.thoughts.map(fromExported), onProgress);
+}
+
+export function toExported(thought: Thought): ExportedThought {
+	return {
+		id: thought.id,
+		text: thought.text,
+		createdAt: new Date(thought.createdAt).toISOString(),
+		visibility: thought.visibility,
+		pinned: thought.pinned,
+		tags: parseTags(thought.text)
+	};
+}
+
+function fromExported(thought: ExportedThought): Thought {
+	return {
+		id: thought.id,
+		text: thought.text,
+		createdAt: Date.parse(thought.createdAt),
+		visibility: thought.visibility,
+		pinned: thought.pinned
+	};
+}
+
+function stamp(date: Date): string {
+	return date.toISOString().slice(0, 10);
+}

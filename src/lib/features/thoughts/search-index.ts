@@ -1,0 +1,48 @@
+import MiniSearch from 'minisearch';
+import type { ThoughtId } from '$sync/ids';
+import type { ThoughtRow } from '$lib/replica/view-store';
+
+type Doc = Pick<ThoughtRow, 'id' | 'text' | 'tags'>;
+
+/**
+ * Full-text search over the view: prefix and typo tolerant, tags boosted. Kept in memory and
+ * updated from the replica's change events, so typing a query never touches IndexedDB.
+ */
+export class ThoughtSearchIndex {
+	#index = new MiniSearch<Doc>({
+		fields: ['text', 'tags'],
+		extractField: (doc, field) =>
+			field === 'tags' ? doc.tags.join(' ') : (doc[field as keyof Doc] as string),
+		searchOptions: { prefix: true, fuzzy: 0.2, boost: { tags: 2 }, combineWith: 'AND' }
+	});
+
+	get size(): number {
+		return this.#index.documentCount;
+	}
+
+	/** Adds rows in chunks, yielding between them so a large library does not freeze the page. */
+	async addAll(rows: readonly Doc[]): Promise<void> {
+		await this.#index.addAllAsync(rows.map(pick), { chunkSize: 1000 });
+	}
+
+	upsert(row: Doc): void {
+		if (this.#index.has(row.id)) this.#index.replace(pick(row));
+		else this.#index.add(pick(row));
+	}
+
+	remove(id: ThoughtId): void {
+		if (this.#index.has(id)) this.#index.discard(id);
+	}
+
+	search(query: string, limit = 50): ThoughtId[] {
+		if (!query.trim()) return [];
+		return this.#index
+			.search(query)
+			.slice(0, limit)
+			.map((hit) => hit.id as ThoughtId);
+	}
+}
+
+function pick({ id, text, tags }: Doc): Doc {
+	return { id, text, tags };
+}

@@ -1,0 +1,83 @@
+import { liveQuery } from 'dexie';
+import { handleError } from '$lib/app/handle-error';
+import type { ViewDb } from '$lib/replica/view-store';
+import { endOfDay, startOfDay } from './format-time';
+import {
+	NO_FILTER,
+	queryTimeline,
+	tagCounts,
+	type TimelineFilter,
+	type TimelinePage
+} from './timeline-query';
+
+export const PAGE_SIZE = 50;
+
+/**
+ * The timeline screen's state: filters and a growing page of rows, kept live by Dexie
+ * (changes from this tab, other tabs and sync all land in the view and re-run the query).
+ */
+export class Timeline {
+	filter = $state<TimelineFilter>(NO_FILTER);
+	limit = $state(PAGE_SIZE);
+	page = $state.raw<TimelinePage>({ rows: [], hasMore: false });
+	isLoaded = $state(false);
+	tags = $state.raw<[string, number][]>([]);
+	total = $state(0);
+	isFiltered = $derived(
+		this.filter.tag !== null || this.filter.from !== null || this.filter.to !== null
+	);
+
+	constructor(view: ViewDb) {
+		$effect(() => {
+			const filter = this.filter;
+			const limit = this.limit;
+			return watch(
+				() => queryTimeline(view, filter, limit),
+				(page) => {
+					this.page = page;
+					this.isLoaded = true;
+				}
+			);
+		});
+		$effect(() =>
+			watch(
+				() => tagCounts(view),
+				(tags) => (this.tags = tags)
+			)
+		);
+		$effect(() =>
+			watch(
+				() => view.thoughts.count(),
+				(total) => (this.total = total)
+			)
+		);
+	}
+
+	filterByTag(tag: string | null): void {
+		this.filter = { ...this.filter, tag };
+		this.limit = PAGE_SIZE;
+	}
+
+	/** Dates as the `yyyy-mm-dd` strings of date inputs, in local time; '' clears a bound. */
+	filterByDates(from: string, to: string): void {
+		this.filter = { ...this.filter, from: startOfDay(from), to: endOfDay(to) };
+		this.limit = PAGE_SIZE;
+	}
+
+	clearFilters(): void {
+		this.filter = NO_FILTER;
+		this.limit = PAGE_SIZE;
+	}
+
+	showMore(): void {
+		if (this.page.hasMore) this.limit += PAGE_SIZE;
+	}
+}
+
+function watch<T>(query: () => Promise<T>, next: (value: T) => void): () => void {
+	const subscription = liveQuery(query).subscribe({
+		next,
+		error: (error: unknown) => handleError(error, 'Could not read your thoughts')
+	});
+	return () => subscription.unsubscribe();
+}

@@ -1,0 +1,314 @@
+import type * as Y from 'yjs';
+import { addShard, migrateRoot, openShardNumber, shardNumbers } from '$sync/doc/root-doc';
+import {
+	SHARD_CAPACITY,
+	addThought,
+	hasThought,
+	listThoughts,
+	migrateShard,
+	observeThoughts,
+	readThought,
+	removeThought,
+	setPinned,
+	setThoughtText,
+	thoughtCount,
+	type Thought,
+	type ThoughtFields
+} from '$sync/doc/shard-doc';
+import type { MigrationOutcome } from '$sync/doc/migrations';
+import { rootDocName, shardDocName } from '$sync/doc-names';
+import { newThoughtId, type ThoughtId, type UserId } from '$sync/ids';
+import { openPersistedDoc, type PersistedDoc } from './persisted-doc';
+import {
+	ViewDb,
+	applyToView,
+	dirtyShards,
+	isCurrent,
+	markDirty,
+	materialiseShard,
+	materialisedShards
+} from './view-store';
+
+export type ReplicaErrorCode = 'newer-schema' | 'not-found' | 'empty';
+
+export class ReplicaError extends Error {
+	constructor(
+		readonly code: ReplicaErrorCode,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+/** What undo needs to bring a deleted thought back exactly as it was. */
+export interface RemovedThought {
+	thought: Thought;
+	shard: number;
+}
+
+export interface ImportOutcome {
+	added: number;
+	skipped: number;
+}
+
+type ChangeListener = (ids: ReadonlySet<ThoughtId>) => void;
+type Progress = (done: number, total: number) => void;
+
+const LOCAL_EDIT = Symbol('local-edit');
+const IMPORT_CHUNK = 250;
+
+interface OpenShard {
+	persisted: PersistedDoc;
+	stopObserving: () => void;
+	/** Serialises view writes so they land in the order the doc changed. */
+	viewWrites: Promise<void>;
+}
+
+/**
+ * The device's copy of one user's docs: the root doc, the shards opened so far, and the view
+ * store they materialise into. Every write goes to Yjs (persisted by y-indexeddb) first;
+ * observers then update the view, whatever the origin of the change (this tab, another tab,
+ * later the relay).
+ */
+export class Replica {
+	readonly userId: UserId;
+	readonly view: ViewDb;
+	#root: PersistedDoc;
+	#shards = new Map<number, Promise<OpenShard>>();
+	#touched = new Set<number>();
+	#listeners = new Set<ChangeListener>();
+	#newerSchema = false;
+
+	private constructor(userId: UserId, root: PersistedDoc, view: ViewDb) {
+		this.userId = userId;
+		this.#root = root;
+		this.view = view;
+	}
+
+	static async open(userId: UserId): Promise<Replica> {
+		const root = await openPersistedDoc(rootDocName(userId));
+		const replica = new Replica(userId, root, new ViewDb(userId));
+		replica.#checkMigration(migrateRoot(root.doc));
+		await replica.#catchUpView();
+		return replica;
+	}
+
+	/** True when a newer app version wrote these docs: this build must not write to them. */
+	get isReadOnly(): boolean {
+		return this.#newerSchema;
+	}
+
+	onChange(listener: ChangeListener): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	async capture(text: string, createdAt = Date.now()): Promise<ThoughtId> {
+		if (!text.trim()) throw new ReplicaError('empty', 'A thought needs some text.');
+		const id = newThoughtId(createdAt);
+		const fields: ThoughtFields = { text, createdAt, visibility: 'private', pinned: false };
+		const { doc } = await this.#writableShard(await this.#openShardWithRoom());
+		addThought(doc, id, fields, LOCAL_EDIT);
+		return id;
+	}
+
+	async edit(id: ThoughtId, text: string): Promise<void> {
+		const doc = await this.#docOf(id);
+		setThoughtText(doc, id, text, LOCAL_EDIT);
+	}
+
+	async setPinned(id: ThoughtId, pinned: boolean): Promise<void> {
+		const doc = await this.#docOf(id);
+		setPinned(doc, id, pinned, LOCAL_EDIT);
+	}
+
+	async remove(id: ThoughtId): Promise<RemovedThought> {
+		const shard = await this.#shardOf(id);
+		const doc = await this.#docOf(id);
+		const thought = readThought(doc, id);
+		if (!thought) throw new ReplicaError('not-found', 'That thought no longer exists.');
+		removeThought(doc, id, LOCAL_EDIT);
+		return { thought, shard };
+	}
+
+	async restore({ thought, shard }: RemovedThought): Promise<void> {
+		const { doc } = await this.#writableShard(shard);
+		if (!readThought(doc, thought.id)) addThought(doc, thought.id, thought, LOCAL_EDIT);
+	}
+
+	async get(id: ThoughtId): Promise<Thought | null> {
+		const row = await this.view.thoughts.get(id);
+		if (!row) return null;
+		return readThought((await this.#open(row.shard)).persisted.doc, id);
+	}
+
+	/** Adds the thoughts whose ids are new here; returns how many were added and skipped. */
+	async importThoughts(
+		thoughts: readonly Thought[],
+		onProgress?: Progress
+	): Promise<ImportOutcome> {
+		const known = await this.view.thoughts.bulkGet(thoughts.map((t) => t.id));
+		const fresh = new Map<ThoughtId, Thought>();
+		thoughts.forEach((t, i) => {
+			if (!known[i] && !fresh.has(t.id)) fresh.set(t.id, t);
+		});
+		const queue = [...fresh.values()].sort((a, b) => a.createdAt - b.createdAt);
+		let done = 0;
+		while (done < queue.length) {
+			const shard = await this.#openShardWithRoom();
+			const { doc } = await this.#writableShard(shard);
+			const room = SHARD_CAPACITY - thoughtCount(doc);
+			const chunk = queue.slice(done, done + Math.min(room, IMPORT_CHUNK));
+			doc.transact(() => {
+				for (const thought of chunk) addThought(doc, thought.id, thought);
+			}, LOCAL_EDIT);
+			done += chunk.length;
+			await this.flush();
+			onProgress?.(done, queue.length);
+		}
+		await this.#closeInactiveShards();
+		return { added: queue.length, skipped: thoughts.length - queue.length };
+	}
+
+	/** Every thought, read from the docs themselves (the source of truth), oldest first. */
+	async allThoughts(onProgress?: Progress): Promise<Thought[]> {
+		const numbers = shardNumbers(this.#root.doc);
+		const all: Thought[] = [];
+		for (const [i, n] of numbers.entries()) {
+			all.push(...listThoughts((await this.#open(n)).persisted.doc));
+			onProgress?.(i + 1, numbers.length);
+		}
+		await this.#closeInactiveShards();
+		return all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+	}
+
+	/** Rebuilds the whole view from the docs (a repair tool; never needed in normal use). */
+	async rebuildView(onProgress?: Progress): Promise<void> {
+		await this.flush();
+		await this.view.transaction('rw', this.view.thoughts, this.view.checkpoints, async () => {
+			await this.view.thoughts.clear();
+			await this.view.checkpoints.clear();
+		});
+		const numbers = shardNumbers(this.#root.doc);
+		for (const [i, n] of numbers.entries()) {
+			await materialiseShard(this.view, n, (await this.#open(n)).persisted.doc);
+			onProgress?.(i + 1, numbers.length);
+		}
+		await this.#closeInactiveShards();
+		this.#emit(new Set());
+	}
+
+	/** Resolves once every change seen so far is in the view. */
+	async flush(): Promise<void> {
+		for (const open of this.#shards.values()) await (await open).viewWrites;
+	}
+
+	async close(): Promise<void> {
+		await this.flush();
+		for (const n of [...this.#shards.keys()]) await this.#close(n);
+		await this.#root.close();
+		this.view.close();
+	}
+
+	#checkMigration(outcome: MigrationOutcome): void {
+		if (outcome.status === 'newer') this.#newerSchema = true;
+	}
+
+	/**
+	 * Opens the shard new thoughts go into and any shard the view is missing or that a previous
+	 * session edited (it may have died before the view caught up). Other shards stay closed.
+	 */
+	async #catchUpView(): Promise<void> {
+		const known = await materialisedShards(this.view);
+		const needed = new Set([openShardNumber(this.#root.doc), ...(await dirtyShards(this.view))]);
+		for (const n of shardNumbers(this.#root.doc)) if (!known.has(n)) needed.add(n);
+		for (const n of needed) {
+			const { doc } = (await this.#open(n)).persisted;
+			if (!(await isCurrent(this.view, n, doc))) await materialiseShard(this.view, n, doc);
+		}
+		await this.#closeInactiveShards();
+	}
+
+	async #openShardWithRoom(): Promise<number> {
+		const current = openShardNumber(this.#root.doc);
+		const { doc } = (await this.#open(current)).persisted;
+		if (thoughtCount(doc) < SHARD_CAPACITY) return current;
+		addShard(this.#root.doc, current + 1);
+		return current + 1;
+	}
+
+	async #writableShard(n: number): Promise<{ doc: Y.Doc }> {
+		if (this.#newerSchema) {
+			throw new ReplicaError(
+				'newer-schema',
+				'These thoughts were saved by a newer version of Thoughts10x. Reload to update.'
+			);
+		}
+		const open = await this.#open(n);
+		if (!this.#touched.has(n)) {
+			this.#touched.add(n);
+			await markDirty(this.view, n);
+		}
+		return { doc: open.persisted.doc };
+	}
+
+	/** Open shards first: the view may not have caught up with a thought written just now. */
+	async #shardOf(id: ThoughtId): Promise<number> {
+		for (const [n, open] of this.#shards) {
+			if (hasThought((await open).persisted.doc, id)) return n;
+		}
+		const row = await this.view.thoughts.get(id);
+		if (!row) throw new ReplicaError('not-found', 'That thought no longer exists.');
+		return row.shard;
+	}
+
+	async #docOf(id: ThoughtId): Promise<Y.Doc> {
+		return (await this.#writableShard(await this.#shardOf(id))).doc;
+	}
+
+	#open(n: number): Promise<OpenShard> {
+		let open = this.#shards.get(n);
+		if (!open) {
+			open = this.#load(n);
+			this.#shards.set(n, open);
+		}
+		return open;
+	}
+
+	async #load(n: number): Promise<OpenShard> {
+		const persisted = await openPersistedDoc(shardDocName(this.userId, n));
+		this.#checkMigration(migrateShard(persisted.doc));
+		const shard: OpenShard = { persisted, stopObserving: () => {}, viewWrites: Promise.resolve() };
+		shard.stopObserving = observeThoughts(persisted.doc, (ids) => {
+			shard.viewWrites = shard.viewWrites
+				.then(() => applyToView(this.view, n, persisted.doc, ids))
+				.then(
+					() => this.#emit(ids),
+					// The shard stays marked dirty, so the next start re-materialises it.
+					(error: unknown) => console.error(`View update for shard ${n} failed`, error)
+				);
+		});
+		return shard;
+	}
+
+	async #closeInactiveShards(): Promise<void> {
+		const keep = openShardNumber(this.#root.doc);
+		for (const n of [...this.#shards.keys()]) {
+			if (n !== keep) await this.#close(n);
+		}
+	}
+
+	async #close(n: number): Promise<void> {
+		const open = this.#shards.get(n);
+		if (!open) return;
+		this.#shards.delete(n);
+		const shard = await open;
+		await shard.viewWrites;
+		shard.stopObserving();
+		await shard.persisted.close();
+	}
+
+	#emit(ids: ReadonlySet<ThoughtId>): void {
+		for (const listener of this.#listeners) listener(ids);
+	}
+}

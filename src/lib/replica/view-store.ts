@@ -1,0 +1,139 @@
+import Dexie, { type Table } from 'dexie';
+import * as Y from 'yjs';
+import { contentHash } from '$sync/content-hash';
+import { listThoughts, readThought, type Thought, type Visibility } from '$sync/doc/shard-doc';
+import type { ThoughtId, UserId } from '$sync/ids';
+import { expandTags, parseTags } from '$sync/tags';
+
+/**
+ * The view store materialises every thought from the Yjs docs into indexed rows, so the
+ * timeline and search never need to load a shard. It can always be rebuilt from the docs.
+ */
+export interface ThoughtRow {
+	id: ThoughtId;
+	shard: number;
+	text: string;
+	/** Tags as written in the text. */
+	tags: string[];
+	/** Tags plus their ancestors (`a/b` → `a`, `a/b`), for filtering. */
+	tagIndex: string[];
+	createdAt: number;
+	/** 1 or 0: IndexedDB cannot index booleans. */
+	pinned: 0 | 1;
+	visibility: Visibility;
+	hash: string;
+}
+
+/** The shard state the view last materialised, and whether a session edited it since. */
+export interface ShardCheckpoint {
+	shard: number;
+	stateVector: Uint8Array;
+	dirty: boolean;
+}
+
+export interface Draft {
+	key: string;
+	text: string;
+}
+
+export class ViewDb extends Dexie {
+	thoughts!: Table<ThoughtRow, ThoughtId>;
+	checkpoints!: Table<ShardCheckpoint, number>;
+	drafts!: Table<Draft, string>;
+
+	constructor(userId: UserId) {
+		super(`t10x-view:${userId}`);
+		this.version(1).stores({
+			thoughts: 'id, shard, createdAt, [pinned+createdAt], *tagIndex',
+			checkpoints: 'shard',
+			drafts: 'key'
+		});
+	}
+}
+
+export function toRow(thought: Thought, shard: number): ThoughtRow {
+	const tags = parseTags(thought.text);
+	return {
+		id: thought.id,
+		shard,
+		text: thought.text,
+		tags,
+		tagIndex: expandTags(tags),
+		createdAt: thought.createdAt,
+		pinned: thought.pinned ? 1 : 0,
+		visibility: thought.visibility,
+		hash: contentHash(thought.text)
+	};
+}
+
+function sameState(a: Uint8Array | undefined, b: Uint8Array): boolean {
+	return a !== undefined && a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** True when the view already holds exactly this doc state for the shard. */
+export async function isCurrent(db: ViewDb, shard: number, doc: Y.Doc): Promise<boolean> {
+	const checkpoint = await db.checkpoints.get(shard);
+	return (
+		!!checkpoint && !checkpoint.dirty && sameState(checkpoint.stateVector, Y.encodeStateVector(doc))
+	);
+}
+
+/** Replaces every row of the shard with the doc's thoughts. */
+export async function materialiseShard(db: ViewDb, shard: number, doc: Y.Doc): Promise<void> {
+	const rows = listThoughts(doc).map((thought) => toRow(thought, shard));
+	const live = new Set(rows.map((row) => row.id));
+	await db.transaction('rw', db.thoughts, db.checkpoints, async () => {
+		const stale = (await db.thoughts.where('shard').equals(shard).primaryKeys()).filter(
+			(id) => !live.has(id)
+		);
+		await db.thoughts.bulkDelete(stale);
+		await db.thoughts.bulkPut(rows);
+		await db.checkpoints.put({ shard, stateVector: Y.encodeStateVector(doc), dirty: false });
+	});
+}
+
+/** Writes the current doc state of the given thoughts (a missing thought deletes its row). */
+export async function applyToView(
+	db: ViewDb,
+	shard: number,
+	doc: Y.Doc,
+	ids: Iterable<ThoughtId>
+): Promise<void> {
+	const put: ThoughtRow[] = [];
+	const removed: ThoughtId[] = [];
+	for (const id of ids) {
+		const thought = readThought(doc, id);
+		if (thought) put.push(toRow(thought, shard));
+		else removed.push(id);
+	}
+	const stateVector = Y.encodeStateVector(doc);
+	await db.transaction('rw', db.thoughts, db.checkpoints, async () => {
+		// A thought removed here may live in another shard (an undone delete re-added elsewhere).
+		const owned = (await db.thoughts.bulkGet(removed)).filter((row) => row?.shard === shard);
+		await db.thoughts.bulkDelete(owned.map((row) => row!.id));
+		await db.thoughts.bulkPut(put);
+		const checkpoint = await db.checkpoints.get(shard);
+		await db.checkpoints.put({ shard, stateVector, dirty: checkpoint?.dirty ?? false });
+	});
+}
+
+/** Marks a shard as edited this session: if the tab dies before the view catches up, the next
+ * start re-materialises it. */
+export async function markDirty(db: ViewDb, shard: number): Promise<void> {
+	await db.transaction('rw', db.checkpoints, async () => {
+		const checkpoint = await db.checkpoints.get(shard);
+		await db.checkpoints.put({
+			shard,
+			stateVector: checkpoint?.stateVector ?? new Uint8Array(),
+			dirty: true
+		});
+	});
+}
+
+export async function dirtyShards(db: ViewDb): Promise<number[]> {
+	return (await db.checkpoints.toArray()).filter((c) => c.dirty).map((c) => c.shard);
+}
+
+export async function materialisedShards(db: ViewDb): Promise<Set<number>> {
+	return new Set(await db.checkpoints.toCollection().primaryKeys());
+}

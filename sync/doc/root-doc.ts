@@ -1,0 +1,52 @@
+import type * as Y from 'yjs';
+import { runMigrations, type Migration, type MigrationOutcome } from './migrations';
+
+/**
+ * The root doc lists the user's shards (shard number → creation time). The highest number is
+ * the open shard that new thoughts go into. Both maps are top-level so that devices which
+ * create them concurrently merge instead of overwriting each other.
+ */
+const SHARDS = 'shards';
+const SETTINGS = 'settings';
+
+export const ROOT_MIGRATIONS: readonly Migration[] = [
+	{
+		// v1: every root lists at least shard 0.
+		to: 1,
+		up(doc) {
+			const shards = doc.getMap<number>(SHARDS);
+			if (!shards.has('0')) shards.set('0', 0);
+		}
+	}
+];
+
+export function migrateRoot(doc: Y.Doc): MigrationOutcome {
+	return runMigrations(doc, ROOT_MIGRATIONS);
+}
+
+export function shardNumbers(doc: Y.Doc): number[] {
+	const numbers: number[] = [];
+	for (const key of doc.getMap(SHARDS).keys()) {
+		const n = Number(key);
+		if (Number.isSafeInteger(n) && n >= 0 && String(n) === key) numbers.push(n);
+	}
+	return numbers.sort((a, b) => a - b);
+}
+
+export function openShardNumber(doc: Y.Doc): number {
+	return shardNumbers(doc).at(-1) ?? 0;
+}
+
+/** Opens shard n (idempotent: two devices closing the same full shard agree on n). */
+export function addShard(doc: Y.Doc, n: number, createdAt = Date.now()): void {
+	const shards = doc.getMap<number>(SHARDS);
+	if (!shards.has(String(n))) shards.set(String(n), createdAt);
+}
+
+export function getSetting(doc: Y.Doc, key: string): unknown {
+	return doc.getMap(SETTINGS).get(key);
+}
+
+export function setSetting(doc: Y.Doc, key: string, value: string | number | boolean): void {
+	doc.getMap(SETTINGS).set(key, value);
+}

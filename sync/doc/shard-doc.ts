@@ -1,0 +1,215 @@
+import * as Y from 'yjs';
+import { isThoughtId, type ThoughtId } from '../ids';
+import { runMigrations, type Migration, type MigrationOutcome } from './migrations';
+
+/**
+ * A shard doc holds up to SHARD_CAPACITY thoughts in ONE top-level map (thoughtId → entry).
+ * Top-level types are created implicitly and merge across replicas; a nested map created
+ * concurrently on two devices would not (one would win and the other's thoughts vanish).
+ */
+export const SHARD_CAPACITY = 1000;
+
+export const VISIBILITIES = ['private', 'followers', 'public'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export interface ThoughtFields {
+	text: string;
+	createdAt: number;
+	visibility: Visibility;
+	pinned: boolean;
+}
+
+export interface Thought extends ThoughtFields {
+	id: ThoughtId;
+}
+
+const THOUGHTS = 'thoughts';
+const KEY = {
+	text: 'text',
+	createdAt: 'createdAt',
+	visibility: 'visibility',
+	pinned: 'pinned'
+} as const;
+type Entry = Y.Map<unknown>;
+
+const DEFAULTS = { visibility: 'private', pinned: false } as const;
+
+export const SHARD_MIGRATIONS: readonly Migration[] = [
+	{
+		// v1: entries written before versioning may lack visibility/pinned; give them defaults.
+		to: 1,
+		up(doc) {
+			for (const entry of entriesOf(doc).values()) {
+				if (!(entry instanceof Y.Map)) continue;
+				if (!entry.has(KEY.visibility)) entry.set(KEY.visibility, DEFAULTS.visibility);
+				if (!entry.has(KEY.pinned)) entry.set(KEY.pinned, DEFAULTS.pinned);
+			}
+		}
+	}
+];
+
+export function migrateShard(doc: Y.Doc): MigrationOutcome {
+	return runMigrations(doc, SHARD_MIGRATIONS);
+}
+
+function entriesOf(doc: Y.Doc): Y.Map<Entry> {
+	return doc.getMap<Entry>(THOUGHTS);
+}
+
+/** Narrows untrusted peer data: a malformed entry reads as null, never as a half thought. */
+function toThought(id: string, entry: unknown): Thought | null {
+	if (!isThoughtId(id) || !(entry instanceof Y.Map)) return null;
+	const text = entry.get(KEY.text);
+	const createdAt = entry.get(KEY.createdAt);
+	if (!(text instanceof Y.Text) || typeof createdAt !== 'number' || !Number.isFinite(createdAt)) {
+		return null;
+	}
+	const visibility = entry.get(KEY.visibility);
+	return {
+		id,
+		text: text.toString(),
+		createdAt,
+		visibility: VISIBILITIES.includes(visibility as Visibility)
+			? (visibility as Visibility)
+			: DEFAULTS.visibility,
+		pinned: entry.get(KEY.pinned) === true
+	};
+}
+
+export function readThought(doc: Y.Doc, id: ThoughtId): Thought | null {
+	return toThought(id, entriesOf(doc).get(id));
+}
+
+export function listThoughts(doc: Y.Doc): Thought[] {
+	const thoughts: Thought[] = [];
+	for (const [id, entry] of entriesOf(doc)) {
+		const thought = toThought(id, entry);
+		if (thought) thoughts.push(thought);
+	}
+	return thoughts;
+}
+
+export function hasThought(doc: Y.Doc, id: ThoughtId): boolean {
+	return entriesOf(doc).has(id);
+}
+
+export function thoughtCount(doc: Y.Doc): number {
+	return entriesOf(doc).size;
+}
+
+export function addThought(
+	doc: Y.Doc,
+	id: ThoughtId,
+	fields: ThoughtFields,
+	origin?: unknown
+): void {
+	doc.transact(() => {
+		const entry: Entry = new Y.Map();
+		entry.set(KEY.text, new Y.Text(fields.text));
+		entry.set(KEY.createdAt, fields.createdAt);
+		entry.set(KEY.visibility, fields.visibility);
+		entry.set(KEY.pinned, fields.pinned);
+		entriesOf(doc).set(id, entry);
+	}, origin);
+}
+
+/** Rewrites the text as one minimal splice, so a concurrent edit elsewhere in it survives. */
+export function setThoughtText(doc: Y.Doc, id: ThoughtId, next: string, origin?: unknown): boolean {
+	const text = entriesOf(doc).get(id)?.get(KEY.text);
+	if (!(text instanceof Y.Text)) return false;
+	const { index, remove, insert } = spliceBetween(text.toString(), next);
+	if (remove === 0 && insert === '') return true;
+	doc.transact(() => {
+		if (remove > 0) text.delete(index, remove);
+		if (insert) text.insert(index, insert);
+	}, origin);
+	return true;
+}
+
+export function setPinned(doc: Y.Doc, id: ThoughtId, pinned: boolean, origin?: unknown): boolean {
+	return setField(doc, id, KEY.pinned, pinned, origin);
+}
+
+export function setVisibility(
+	doc: Y.Doc,
+	id: ThoughtId,
+	visibility: Visibility,
+	origin?: unknown
+): boolean {
+	return setField(doc, id, KEY.visibility, visibility, origin);
+}
+
+/** Removing the entry lets Yjs garbage-collect its text; undo re-adds it with the same id. */
+export function removeThought(doc: Y.Doc, id: ThoughtId, origin?: unknown): boolean {
+	const entries = entriesOf(doc);
+	if (!entries.has(id)) return false;
+	doc.transact(() => entries.delete(id), origin);
+	return true;
+}
+
+function setField(
+	doc: Y.Doc,
+	id: ThoughtId,
+	key: string,
+	value: unknown,
+	origin: unknown
+): boolean {
+	const entry = entriesOf(doc).get(id);
+	if (!(entry instanceof Y.Map)) return false;
+	if (entry.get(key) !== value) doc.transact(() => entry.set(key, value), origin);
+	return true;
+}
+
+/**
+ * Calls back with the ids of thoughts added, changed or removed by each transaction,
+ * together with the transaction's origin.
+ */
+export function observeThoughts(
+	doc: Y.Doc,
+	onChange: (ids: Set<ThoughtId>, origin: unknown) => void
+): () => void {
+	const entries = entriesOf(doc);
+	const handler = (events: Y.YEvent<Y.AbstractType<unknown>>[], tx: Y.Transaction) => {
+		const ids = new Set<ThoughtId>();
+		for (const event of events) {
+			if (event instanceof Y.YMapEvent && event.target === entries) {
+				for (const key of event.keysChanged) if (isThoughtId(key)) ids.add(key);
+			} else {
+				const first = event.path[0];
+				if (isThoughtId(first)) ids.add(first);
+			}
+		}
+		if (ids.size > 0) onChange(ids, tx.origin);
+	};
+	entries.observeDeep(handler);
+	return () => entries.unobserveDeep(handler);
+}
+
+/** The single splice that turns `prev` into `next`, never splitting a surrogate pair. */
+export function spliceBetween(prev: string, next: string) {
+	let start = 0;
+	const max = Math.min(prev.length, next.length);
+	while (start < max && prev.charCodeAt(start) === next.charCodeAt(start)) start++;
+	if (start > 0 && isHighSurrogate(prev.charCodeAt(start - 1))) start--;
+	let end = 0;
+	while (
+		end < max - start &&
+		prev.charCodeAt(prev.length - 1 - end) === next.charCodeAt(next.length - 1 - end)
+	) {
+		end++;
+	}
+	if (end > 0 && isLowSurrogate(prev.charCodeAt(prev.length - end))) end--;
+	return {
+		index: start,
+		remove: prev.length - start - end,
+		insert: next.slice(start, next.length - end)
+	};
+}
+
+function isHighSurrogate(code: number): boolean {
+	return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+	return code >= 0xdc00 && code <= 0xdfff;
+}

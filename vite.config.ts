@@ -1,0 +1,37 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vitest/config';
+import { manifest } from './src/app-manifest.ts';
+
+export default defineConfig({
+	define: {
+		// workbox-* modules read this; the service worker has no `process`.
+		'process.env.NODE_ENV': JSON.stringify(
+			process.env.NODE_ENV === 'development' ? 'development' : 'production'
+		)
+	},
+	plugins: [
+		sveltekit(),
+		SvelteKitPWA({
+			strategies: 'injectManifest',
+			srcDir: 'src',
+			filename: 'sw.ts',
+			registerType: 'prompt',
+			manifest,
+			injectManifest: {
+				// A pattern starting with client/ replaces the plugin's defaults: list everything.
+				globPatterns: [
+					'client/**/*.{js,mjs,css,ico,png,svg,webp,webmanifest,wasm,woff2,json,txt}',
+					'prerendered/**/*.{html,json}'
+				],
+				maximumFileSizeToCacheInBytes: 32 * 1024 * 1024
+			},
+			kit: { includeVersionFile: true }
+		})
+	],
+	test: {
+		include: ['{src,sync,server,scripts}/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 20_000
+	}
+});
