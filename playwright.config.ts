@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-export const PORT = 4173;
+/** E2E_PORT lets two suites run side by side without fighting over the port. */
+export const PORT = Number(process.env.E2E_PORT ?? 4173);
 /** Debian's Chromium; never a downloaded browser (see notes/pwa.md). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -15,7 +16,7 @@ export const CHROMIUM_ARGS = [
 export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '**/*.e2e.ts',
-	outputDir: 'test-results',
+	outputDir: `test-results/${PORT}`,
 	workers: 2,
 	retries: 0,
 	timeout: 60_000,
@@ -29,7 +30,7 @@ export default defineConfig({
 	webServer: {
 		command: 'node dist/server/main.js',
 		url: `http://127.0.0.1:${PORT}/healthz`,
-		env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: 'tests/.tmp/e2e-data' },
+		env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: `tests/.tmp/e2e-data-${PORT}` },
 		reuseExistingServer: false,
 		stdout: 'ignore',
 		stderr: 'pipe'

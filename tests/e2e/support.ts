@@ -15,11 +15,12 @@ export function timeline(page: Page) {
 	return page.getByRole('list', { name: 'Thoughts' });
 }
 
-export async function capture(page: Page, text: string): Promise<void> {
+/** Saves a thought; `shown` is how it reads once rendered, when Markdown changes it. */
+export async function capture(page: Page, text: string, shown = text): Promise<void> {
 	await captureBox(page).fill(text);
 	await page.getByRole('button', { name: 'Save thought' }).click();
 	await expect(
-		timeline(page).getByRole('listitem').filter({ hasText: text }).first()
+		timeline(page).getByRole('listitem').filter({ hasText: shown }).first()
 	).toBeVisible();
 	await expect(captureBox(page)).toHaveValue('');
 }

@@ -27,7 +27,8 @@ export interface ThoughtRow {
 /** The shard state the view last materialised, and whether a session edited it since. */
 export interface ShardCheckpoint {
 	shard: number;
-	stateVector: Uint8Array;
+	/** State vector plus delete set: a deletion changes no state vector, only the delete set. */
+	state: Uint8Array;
 	dirty: boolean;
 }
 
@@ -66,6 +67,10 @@ export function toRow(thought: Thought, shard: number): ThoughtRow {
 	};
 }
 
+function docState(doc: Y.Doc): Uint8Array {
+	return Y.encodeSnapshot(Y.snapshot(doc));
+}
+
 function sameState(a: Uint8Array | undefined, b: Uint8Array): boolean {
 	return a !== undefined && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
@@ -73,9 +78,7 @@ function sameState(a: Uint8Array | undefined, b: Uint8Array): boolean {
 /** True when the view already holds exactly this doc state for the shard. */
 export async function isCurrent(db: ViewDb, shard: number, doc: Y.Doc): Promise<boolean> {
 	const checkpoint = await db.checkpoints.get(shard);
-	return (
-		!!checkpoint && !checkpoint.dirty && sameState(checkpoint.stateVector, Y.encodeStateVector(doc))
-	);
+	return !!checkpoint && !checkpoint.dirty && sameState(checkpoint.state, docState(doc));
 }
 
 /** Replaces every row of the shard with the doc's thoughts. */
@@ -88,7 +91,7 @@ export async function materialiseShard(db: ViewDb, shard: number, doc: Y.Doc): P
 		);
 		await db.thoughts.bulkDelete(stale);
 		await db.thoughts.bulkPut(rows);
-		await db.checkpoints.put({ shard, stateVector: Y.encodeStateVector(doc), dirty: false });
+		await db.checkpoints.put({ shard, state: docState(doc), dirty: false });
 	});
 }
 
@@ -106,14 +109,14 @@ export async function applyToView(
 		if (thought) put.push(toRow(thought, shard));
 		else removed.push(id);
 	}
-	const stateVector = Y.encodeStateVector(doc);
+	const state = docState(doc);
 	await db.transaction('rw', db.thoughts, db.checkpoints, async () => {
 		// A thought removed here may live in another shard (an undone delete re-added elsewhere).
 		const owned = (await db.thoughts.bulkGet(removed)).filter((row) => row?.shard === shard);
 		await db.thoughts.bulkDelete(owned.map((row) => row!.id));
 		await db.thoughts.bulkPut(put);
 		const checkpoint = await db.checkpoints.get(shard);
-		await db.checkpoints.put({ shard, stateVector, dirty: checkpoint?.dirty ?? false });
+		await db.checkpoints.put({ shard, state, dirty: checkpoint?.dirty ?? false });
 	});
 }
 
@@ -124,7 +127,7 @@ export async function markDirty(db: ViewDb, shard: number): Promise<void> {
 		const checkpoint = await db.checkpoints.get(shard);
 		await db.checkpoints.put({
 			shard,
-			stateVector: checkpoint?.stateVector ?? new Uint8Array(),
+			state: checkpoint?.state ?? new Uint8Array(),
 			dirty: true
 		});
 	});

@@ -69,8 +69,9 @@ export class Timeline {
 		this.limit = PAGE_SIZE;
 	}
 
+	/** Ignored until the current page has arrived, so a click and a scroll don't both count. */
 	showMore(): void {
-		if (this.page.hasMore) this.limit += PAGE_SIZE;
+		if (this.page.hasMore && this.page.rows.length >= this.limit) this.limit += PAGE_SIZE;
 	}
 }
 

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { ThoughtId } from '$sync/ids';
+import { ThoughtSearchIndex } from './search-index';
+
+const id = (n: number) => `t${String(n).padStart(22, '0')}` as ThoughtId;
+
+describe('ThoughtSearchIndex', () => {
+	it('finds by word, prefix, typo and tag; all words must match', async () => {
+		const index = new ThoughtSearchIndex();
+		await index.addAll([
+			{ id: id(1), text: 'Planted tomatoes and basil in the garden', tags: ['garden'] },
+			{ id: id(2), text: 'Quarterly budget review with finance', tags: ['work/finance'] },
+			{ id: id(3), text: 'Budget for the garden shed', tags: [] }
+		]);
+		expect(index.size).toBe(3);
+		expect(index.search('tomat')).toEqual([id(1)]);
+		expect(index.search('quartrly')).toEqual([id(2)]);
+		expect(index.search('budget garden')).toEqual([id(3)]);
+		expect(index.search('finance')).toEqual([id(2)]);
+		expect(index.search('   ')).toEqual([]);
+	});
+
+	it('tags rank above body text', async () => {
+		const index = new ThoughtSearchIndex();
+		await index.addAll([
+			{ id: id(1), text: 'a note about reading glasses', tags: [] },
+			{ id: id(2), text: 'finished a novel', tags: ['reading'] }
+		]);
+		expect(index.search('reading')).toEqual([id(2), id(1)]);
+	});
+
+	it('follows edits and deletions', async () => {
+		const index = new ThoughtSearchIndex();
+		await index.addAll([{ id: id(1), text: 'old words', tags: [] }]);
+		index.upsert({ id: id(1), text: 'new words', tags: [] });
+		expect(index.search('old')).toEqual([]);
+		expect(index.search('new')).toEqual([id(1)]);
+		index.upsert({ id: id(2), text: 'another new one', tags: [] });
+		index.remove(id(1));
+		index.remove(id(9));
+		expect(index.search('new')).toEqual([id(2)]);
+	});
+});

@@ -1,0 +1,80 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ThoughtId, UserId } from '$sync/ids';
+import { ViewDb, type ThoughtRow } from '$lib/replica/view-store';
+import { expandTags } from '$sync/tags';
+import { NO_FILTER, queryTimeline, tagCounts } from './timeline-query';
+
+let db: ViewDb;
+let n = 0;
+
+function row(createdAt: number, tags: string[] = [], pinned: 0 | 1 = 0): ThoughtRow {
+	const id = `t${String(createdAt).padStart(10, '0')}${'0'.repeat(12)}` as ThoughtId;
+	return {
+		id,
+		shard: 0,
+		text: `thought at ${createdAt}`,
+		tags,
+		tagIndex: expandTags(tags),
+		createdAt,
+		pinned,
+		visibility: 'private',
+		hash: String(createdAt)
+	};
+}
+
+beforeEach(async () => {
+	db = new ViewDb(`timeline${++n}` as UserId);
+	await db.thoughts.bulkPut([
+		row(100, ['work/meetings']),
+		row(200, ['work']),
+		row(300, [], 1),
+		row(400, ['home']),
+		row(500),
+		row(600, ['work/meetings/weekly'], 1)
+	]);
+});
+afterEach(() => db.close());
+
+const times = (rows: ThoughtRow[]) => rows.map((r) => r.createdAt);
+
+describe('queryTimeline', () => {
+	it('puts pinned first, then newest first, one page at a time', async () => {
+		expect(times((await queryTimeline(db, NO_FILTER, 10)).rows)).toEqual([
+			600, 300, 500, 400, 200, 100
+		]);
+		const page = await queryTimeline(db, NO_FILTER, 3);
+		expect(times(page.rows)).toEqual([600, 300, 500]);
+		expect(page.hasMore).toBe(true);
+		expect((await queryTimeline(db, NO_FILTER, 6)).hasMore).toBe(false);
+	});
+
+	it('filters by a tag and its descendants', async () => {
+		const work = await queryTimeline(db, { ...NO_FILTER, tag: 'work' }, 10);
+		expect(times(work.rows)).toEqual([600, 200, 100]);
+		const meetings = await queryTimeline(db, { ...NO_FILTER, tag: 'work/meetings' }, 1);
+		expect(times(meetings.rows)).toEqual([600]);
+		expect(meetings.hasMore).toBe(true);
+	});
+
+	it('filters by an inclusive date range, alone or with a tag', async () => {
+		expect(times((await queryTimeline(db, { tag: null, from: 200, to: 500 }, 10)).rows)).toEqual([
+			300, 500, 400, 200
+		]);
+		expect(times((await queryTimeline(db, { tag: 'work', from: 150, to: null }, 10)).rows)).toEqual(
+			[600, 200]
+		);
+		expect((await queryTimeline(db, { tag: null, from: 700, to: null }, 10)).rows).toEqual([]);
+	});
+});
+
+describe('tagCounts', () => {
+	it('counts each tag with its descendants', async () => {
+		expect(await tagCounts(db)).toEqual([
+			['home', 1],
+			['work', 3],
+			['work/meetings', 2],
+			['work/meetings/weekly', 1]
+		]);
+	});
+});

@@ -1,0 +1,149 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { capture, captureBox, timeline } from './support';
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Scans the page and fails on serious or critical violations, naming each rule and node. */
+async function expectNoSeriousViolations(page: Page, state: string): Promise<void> {
+	const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+	const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	const report = serious
+		.map((v) => {
+			const nodes = v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary ?? ''}`);
+			return `  ${v.id} (${v.impact}): ${v.help}\n${nodes.join('\n')}`;
+		})
+		.join('\n');
+	expect(serious, `axe violations on ${state}:\n${report}`).toEqual([]);
+}
+
+async function openHome(page: Page): Promise<void> {
+	await page.goto('/');
+	await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Local only');
+}
+
+/** A realistic timeline: markdown, code, links, nested tags and a pinned thought. */
+async function seedThoughts(page: Page): Promise<void> {
+	await capture(page, 'Buy **oat milk** and _bread_ #errands');
+	await capture(page, 'Read [the Yjs docs](https://docs.yjs.dev) about `Y.Map` #work/research');
+	await capture(page, 'Ideas:\n\n- one\n- two\n\n> quote of the day #ideas');
+	await capture(page, 'Call the plumber about the leak #home');
+	const pinned = timeline(page).getByRole('listitem').filter({ hasText: 'Call the plumber' });
+	await pinned.getByRole('button', { name: 'Pin' }).click();
+	await expect(pinned.getByRole('button', { name: 'Unpin' })).toBeVisible();
+}
+
+test.describe('home', () => {
+	test.beforeEach(async ({ page }) => {
+		await openHome(page);
+		await seedThoughts(page);
+	});
+
+	for (const colorScheme of ['light', 'dark'] as const) {
+		test(`with several thoughts, ${colorScheme} scheme`, async ({ page }) => {
+			await page.emulateMedia({ colorScheme });
+			await expect(timeline(page).getByRole('listitem')).toHaveCount(4);
+			await expectNoSeriousViolations(page, `home (${colorScheme})`);
+		});
+	}
+
+	test('with a search active', async ({ page }) => {
+		await page.getByRole('searchbox', { name: 'Search thoughts' }).fill('milk');
+		const results = page.getByRole('list', { name: 'Search results' });
+		await expect(results.getByRole('listitem')).toHaveCount(1);
+		await expectNoSeriousViolations(page, 'home with search results');
+	});
+
+	test('while editing a thought', async ({ page }) => {
+		const item = timeline(page).getByRole('listitem').filter({ hasText: 'oat milk' });
+		await item.getByRole('button', { name: 'Edit' }).click();
+		await expect(page.getByRole('textbox', { name: 'Edit thought' })).toBeFocused();
+		await expectNoSeriousViolations(page, 'home while editing');
+	});
+
+	for (const colorScheme of ['light', 'dark'] as const) {
+		test(`with the deleted notice, ${colorScheme} scheme`, async ({ page }) => {
+			await page.emulateMedia({ colorScheme });
+			const item = timeline(page).getByRole('listitem').filter({ hasText: 'oat milk' });
+			await item.getByRole('button', { name: 'Delete' }).click();
+			await expect(page.getByRole('status', { name: 'Notifications' })).toContainText(
+				'Thought deleted'
+			);
+			await expectNoSeriousViolations(page, `home with the deleted notice (${colorScheme})`);
+		});
+	}
+
+	test('with a tag filter', async ({ page }) => {
+		await page.getByRole('combobox', { name: 'Tag' }).selectOption('work');
+		await expect(timeline(page).getByRole('listitem')).toHaveCount(1);
+		await expect(page.getByRole('button', { name: 'Clear filters' })).toBeVisible();
+		await expectNoSeriousViolations(page, 'home with a tag filter');
+	});
+});
+
+test('data screen', async ({ page }) => {
+	await page.goto('/data');
+	await expect(page.getByRole('heading', { name: 'Your data', level: 1 })).toBeVisible();
+	await expectNoSeriousViolations(page, '/data');
+});
+
+test('empty home in the dark scheme', async ({ page }) => {
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await openHome(page);
+	await expect(page.getByText('Nothing here yet.')).toBeVisible();
+	await expectNoSeriousViolations(page, 'empty home (dark)');
+});
+
+/** Where keyboard focus is, described by what a screen reader would announce. */
+function describeFocus(page: Page) {
+	return page.evaluate(() => {
+		const el = document.activeElement as HTMLElement | null;
+		if (!el || el === document.body) return { name: 'body', outline: 'none', width: 0 };
+		const name = el.getAttribute('aria-label') ?? el.textContent?.trim() ?? '';
+		const style = getComputedStyle(el);
+		return {
+			name: `${el.tagName.toLowerCase()}:${name}`,
+			outline: style.outlineStyle,
+			width: parseFloat(style.outlineWidth)
+		};
+	});
+}
+
+test('Tab order starts with the skip link and focus is visible', async ({ page }) => {
+	await openHome(page);
+	await expect(captureBox(page)).toBeFocused();
+	// The capture box takes focus on load; start from the top of the document instead.
+	await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+	await page.mouse.click(1, 1);
+
+	const stops: Awaited<ReturnType<typeof describeFocus>>[] = [];
+	for (let i = 0; i < 8; i++) {
+		await page.keyboard.press('Tab');
+		stops.push(await describeFocus(page));
+	}
+	const names = stops.map((s) => s.name);
+	expect(names[0], `first Tab stop in ${names.join(', ')}`).toBe('a:Skip to content');
+	// Later stops may grow (a new header control) but these must keep their relative order.
+	const wanted = ['a:Thoughts', 'a:Your data', 'textarea:New thought', 'input:Search thoughts'];
+	const positions = wanted.map((name) => names.indexOf(name));
+	expect(positions, `Tab stops: ${names.join(', ')}`).not.toContain(-1);
+	expect(positions, `Tab stops: ${names.join(', ')}`).toEqual([...positions].sort((a, b) => a - b));
+	for (const stop of stops.slice(0, positions.at(-1)! + 1)) {
+		expect(stop.outline, `focus outline on ${stop.name}`).not.toBe('none');
+		expect(stop.width, `focus outline width on ${stop.name}`).toBeGreaterThan(0);
+	}
+});
+
+test('the skip link moves focus past the header', async ({ page }) => {
+	await openHome(page);
+	await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+	await page.mouse.click(1, 1);
+	await page.keyboard.press('Tab');
+	const skip = page.getByRole('link', { name: 'Skip to content' });
+	await expect(skip).toBeFocused();
+	await expect(skip).toBeInViewport();
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/#main$/);
+	await page.keyboard.press('Tab');
+	await expect(captureBox(page)).toBeFocused();
+});
