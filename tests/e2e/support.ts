@@ -1,4 +1,5 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,4 +56,19 @@ export async function launchProfile(
 		offline: options.offline ?? false,
 		acceptDownloads: true
 	});
+}
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Scans the page and fails on serious or critical violations, naming each rule and node. */
+export async function expectNoSeriousViolations(page: Page, state: string): Promise<void> {
+	const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+	const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	const report = serious
+		.map((v) => {
+			const nodes = v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary ?? ''}`);
+			return `  ${v.id} (${v.impact}): ${v.help}\n${nodes.join('\n')}`;
+		})
+		.join('\n');
+	expect(serious, `axe violations on ${state}:\n${report}`).toEqual([]);
 }

@@ -136,10 +136,10 @@ export class Replica {
 		if (!readThought(doc, thought.id)) addThought(doc, thought.id, thought, LOCAL_EDIT);
 	}
 
+	/** Reads a thought from its doc, which may be ahead of the view. */
 	async get(id: ThoughtId): Promise<Thought | null> {
-		const row = await this.view.thoughts.get(id);
-		if (!row) return null;
-		return readThought((await this.#open(row.shard)).persisted.doc, id);
+		const shard = await this.#findShard(id);
+		return shard === null ? null : readThought((await this.#open(shard)).persisted.doc, id);
 	}
 
 	/** Adds the thoughts whose ids are new here; returns how many were added and skipped. */
@@ -253,13 +253,17 @@ export class Replica {
 	}
 
 	/** Open shards first: the view may not have caught up with a thought written just now. */
-	async #shardOf(id: ThoughtId): Promise<number> {
+	async #findShard(id: ThoughtId): Promise<number | null> {
 		for (const [n, open] of this.#shards) {
 			if (hasThought((await open).persisted.doc, id)) return n;
 		}
-		const row = await this.view.thoughts.get(id);
-		if (!row) throw new ReplicaError('not-found', 'That thought no longer exists.');
-		return row.shard;
+		return (await this.view.thoughts.get(id))?.shard ?? null;
+	}
+
+	async #shardOf(id: ThoughtId): Promise<number> {
+		const shard = await this.#findShard(id);
+		if (shard === null) throw new ReplicaError('not-found', 'That thought no longer exists.');
+		return shard;
 	}
 
 	async #docOf(id: ThoughtId): Promise<Y.Doc> {

@@ -4,8 +4,8 @@ import type { ThoughtRow } from '$lib/replica/view-store';
 import { ThoughtSearchIndex } from './search-index';
 
 /**
- * Search as you type. The index is built from the view once, after the first paint, then kept
- * current from the replica's change events.
+ * Search as you type. The index is built from the view once per replica (not per visit to the
+ * screen), then kept current from the replica's change events.
  */
 export class Search {
 	query = $state('');
@@ -14,25 +14,30 @@ export class Search {
 	isActive = $derived(this.query.trim().length > 0);
 	#replica: Replica;
 	#index = new ThoughtSearchIndex();
+	#building: Promise<void> | undefined;
 	#run = 0;
 
 	constructor(replica: Replica) {
 		this.#replica = replica;
-		$effect(() => {
-			const query = this.query;
-			if (this.isReady) void this.#search(query);
-		});
-		$effect(() =>
-			replica.onChange((ids) => {
-				void this.#reindex([...ids]);
-			})
-		);
+		replica.onChange((ids) => void this.#reindex([...ids]));
 	}
 
-	async buildIndex(): Promise<void> {
+	/** Builds the index the first time it is called; later calls return the same work. */
+	buildIndex(): Promise<void> {
+		this.#building ??= this.#build();
+		return this.#building;
+	}
+
+	setQuery(query: string): void {
+		this.query = query;
+		if (this.isReady) void this.#search(query);
+	}
+
+	async #build(): Promise<void> {
 		try {
 			await this.#index.addAll(await this.#replica.view.thoughts.toArray());
 			this.isReady = true;
+			if (this.isActive) await this.#search(this.query);
 		} catch (error) {
 			handleError(error, 'Could not prepare search');
 		}
@@ -51,4 +56,15 @@ export class Search {
 		const rows = await this.#replica.view.thoughts.bulkGet(ids);
 		if (run === this.#run) this.results = rows.filter((row): row is ThoughtRow => !!row);
 	}
+}
+
+const searches = new WeakMap<Replica, Search>();
+
+export function searchFor(replica: Replica): Search {
+	let search = searches.get(replica);
+	if (!search) {
+		search = new Search(replica);
+		searches.set(replica, search);
+	}
+	return search;
 }

@@ -1,6 +1,7 @@
 import { liveQuery } from 'dexie';
 import { handleError } from '$lib/app/handle-error';
-import type { ViewDb } from '$lib/replica/view-store';
+import { throttle } from '$lib/app/throttle';
+import type { Replica } from '$lib/replica/replica';
 import { endOfDay, startOfDay } from './format-time';
 import {
 	NO_FILTER,
@@ -11,6 +12,7 @@ import {
 } from './timeline-query';
 
 export const PAGE_SIZE = 50;
+const TAG_REFRESH_MS = 500;
 
 /**
  * The timeline screen's state: filters and a growing page of rows, kept live by Dexie
@@ -27,7 +29,8 @@ export class Timeline {
 		this.filter.tag !== null || this.filter.from !== null || this.filter.to !== null
 	);
 
-	constructor(view: ViewDb) {
+	constructor(replica: Replica) {
+		const view = replica.view;
 		$effect(() => {
 			const filter = this.filter;
 			const limit = this.limit;
@@ -41,16 +44,21 @@ export class Timeline {
 		});
 		$effect(() =>
 			watch(
-				() => tagCounts(view),
-				(tags) => (this.tags = tags)
-			)
-		);
-		$effect(() =>
-			watch(
 				() => view.thoughts.count(),
 				(total) => (this.total = total)
 			)
 		);
+		$effect(() => {
+			// Counting scans the whole tag index: follow changes at most twice a second.
+			const refresh = throttle(() => {
+				tagCounts(view).then(
+					(tags) => (this.tags = tags),
+					(error: unknown) => handleError(error, 'Could not count tags')
+				);
+			}, TAG_REFRESH_MS);
+			refresh();
+			return replica.onChange(refresh);
+		});
 	}
 
 	filterByTag(tag: string | null): void {
