@@ -60,9 +60,9 @@ test('edit in place, pin, delete and undo, all from the keyboard', async ({ page
 	await expect(edited).toBeVisible();
 
 	await edited.getByRole('button', { name: 'Pin' }).click();
-	await expect(timeline(page).getByRole('listitem').first()).toContainText(
-		'first thought (edited)'
-	);
+	const pinned = page.getByRole('list', { name: 'Pinned' });
+	await expect(pinned.getByRole('listitem')).toHaveCount(1);
+	await expect(pinned).toContainText('first thought (edited)');
 	await expect(edited.getByRole('button', { name: 'Unpin' })).toHaveAttribute(
 		'aria-pressed',
 		'true'
@@ -82,9 +82,9 @@ test('edit in place, pin, delete and undo, all from the keyboard', async ({ page
 	await expect(edited.getByRole('button', { name: 'Unpin' })).toBeVisible();
 
 	await page.reload();
-	await expect(timeline(page).getByRole('listitem').first()).toContainText(
-		'first thought (edited)'
-	);
+	await expect(pinned).toContainText('first thought (edited)');
+	await page.getByRole('checkbox', { name: 'Pinned only' }).check();
+	await expect(timeline(page).getByRole('listitem')).toHaveCount(1);
 });
 
 test('search updates as you type, with prefixes and typos', async ({ page }) => {

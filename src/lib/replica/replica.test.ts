@@ -7,6 +7,7 @@ import { shardDocName } from '$sync/doc-names';
 import { newThoughtId, type UserId } from '$sync/ids';
 import { DB_PREFIX } from './persisted-doc';
 import { Replica, ReplicaError } from './replica';
+import { dirtyShards } from './view-store';
 
 let counter = 0;
 const open: Replica[] = [];
@@ -126,6 +127,26 @@ describe('Replica', () => {
 		const again = await replica.importThoughts(thoughts);
 		expect(again).toEqual({ added: 0, skipped: thoughts.length });
 		expect((await replica.allThoughts()).length).toBe(thoughts.length);
+	});
+
+	it('leaves closed shards clean, so the next start opens only what it needs', async () => {
+		const user = 'clean' as UserId;
+		const first = await Replica.open(user);
+		await first.importThoughts(
+			Array.from({ length: SHARD_CAPACITY * 2 + 1 }, (_, i) => ({
+				id: newThoughtId(i),
+				text: `t${i}`,
+				createdAt: i,
+				visibility: 'private' as const,
+				pinned: false
+			}))
+		);
+		// Shards 0 and 1 were closed once full; only the open shard would be re-checked after a crash.
+		expect(await dirtyShards(first.view)).toEqual([2]);
+		await first.close();
+		const second = await fresh(user);
+		expect(await dirtyShards(second.view)).toEqual([]);
+		expect(await second.view.thoughts.count()).toBe(SHARD_CAPACITY * 2 + 1);
 	});
 
 	it('shares edits with another tab of the same user', async () => {

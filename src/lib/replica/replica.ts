@@ -24,6 +24,7 @@ import {
 	applyToView,
 	dirtyShards,
 	isCurrent,
+	markClean,
 	markDirty,
 	materialiseShard,
 	materialisedShards
@@ -62,6 +63,7 @@ interface OpenShard {
 	stopObserving: () => void;
 	/** Serialises view writes so they land in the order the doc changed. */
 	viewWrites: Promise<void>;
+	hasViewFailed: boolean;
 }
 
 /**
@@ -282,14 +284,22 @@ export class Replica {
 	async #load(n: number): Promise<OpenShard> {
 		const persisted = await openPersistedDoc(shardDocName(this.userId, n));
 		this.#checkMigration(migrateShard(persisted.doc));
-		const shard: OpenShard = { persisted, stopObserving: () => {}, viewWrites: Promise.resolve() };
+		const shard: OpenShard = {
+			persisted,
+			stopObserving: () => {},
+			viewWrites: Promise.resolve(),
+			hasViewFailed: false
+		};
 		shard.stopObserving = observeThoughts(persisted.doc, (ids) => {
 			shard.viewWrites = shard.viewWrites
 				.then(() => applyToView(this.view, n, persisted.doc, ids))
 				.then(
 					() => this.#emit(ids),
 					// The shard stays marked dirty, so the next start re-materialises it.
-					(error: unknown) => console.error(`View update for shard ${n} failed`, error)
+					(error: unknown) => {
+						shard.hasViewFailed = true;
+						console.error(`View update for shard ${n} failed`, error);
+					}
 				);
 		});
 		return shard;
@@ -309,6 +319,10 @@ export class Replica {
 		const shard = await open;
 		await shard.viewWrites;
 		shard.stopObserving();
+		// Every change has reached the view: the next start need not re-check this shard.
+		if (this.#touched.delete(n) && !shard.hasViewFailed) {
+			await markClean(this.view, n, shard.persisted.doc);
+		}
 		await shard.persisted.close();
 	}
 

@@ -133,6 +133,11 @@ export async function markDirty(db: ViewDb, shard: number): Promise<void> {
 	});
 }
 
+/** Records that the view holds exactly this doc state, written by nobody since. */
+export async function markClean(db: ViewDb, shard: number, doc: Y.Doc): Promise<void> {
+	await db.checkpoints.put({ shard, state: docState(doc), dirty: false });
+}
+
 export async function dirtyShards(db: ViewDb): Promise<number[]> {
 	return (await db.checkpoints.toArray()).filter((c) => c.dirty).map((c) => c.shard);
 }

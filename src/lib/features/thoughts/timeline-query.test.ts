@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ThoughtId, UserId } from '$sync/ids';
 import { ViewDb, type ThoughtRow } from '$lib/replica/view-store';
 import { expandTags } from '$sync/tags';
-import { NO_FILTER, queryTimeline, tagCounts } from './timeline-query';
+import { NO_FILTER, queryPinned, queryTimeline, tagCounts } from './timeline-query';
 
 let db: ViewDb;
 let n = 0;
@@ -39,12 +39,12 @@ afterEach(() => db.close());
 const times = (rows: ThoughtRow[]) => rows.map((r) => r.createdAt);
 
 describe('queryTimeline', () => {
-	it('puts pinned first, then newest first, one page at a time', async () => {
+	it('lists newest first, one page at a time', async () => {
 		expect(times((await queryTimeline(db, NO_FILTER, 10)).rows)).toEqual([
-			600, 300, 500, 400, 200, 100
+			600, 500, 400, 300, 200, 100
 		]);
 		const page = await queryTimeline(db, NO_FILTER, 3);
-		expect(times(page.rows)).toEqual([600, 300, 500]);
+		expect(times(page.rows)).toEqual([600, 500, 400]);
 		expect(page.hasMore).toBe(true);
 		expect((await queryTimeline(db, NO_FILTER, 6)).hasMore).toBe(false);
 	});
@@ -58,13 +58,26 @@ describe('queryTimeline', () => {
 	});
 
 	it('filters by an inclusive date range, alone or with a tag', async () => {
-		expect(times((await queryTimeline(db, { tag: null, from: 200, to: 500 }, 10)).rows)).toEqual([
-			300, 500, 400, 200
-		]);
-		expect(times((await queryTimeline(db, { tag: 'work', from: 150, to: null }, 10)).rows)).toEqual(
-			[600, 200]
-		);
-		expect((await queryTimeline(db, { tag: null, from: 700, to: null }, 10)).rows).toEqual([]);
+		const range = { ...NO_FILTER, from: 200, to: 500 };
+		expect(times((await queryTimeline(db, range, 10)).rows)).toEqual([500, 400, 300, 200]);
+		const tagged = { ...NO_FILTER, tag: 'work', from: 150 };
+		expect(times((await queryTimeline(db, tagged, 10)).rows)).toEqual([600, 200]);
+		expect((await queryTimeline(db, { ...NO_FILTER, from: 700 }, 10)).rows).toEqual([]);
+	});
+
+	it('shows pinned thoughts only, alone or with other filters', async () => {
+		const pinned = { ...NO_FILTER, isPinnedOnly: true };
+		expect(times((await queryTimeline(db, pinned, 10)).rows)).toEqual([600, 300]);
+		expect(times((await queryTimeline(db, { ...pinned, to: 400 }, 10)).rows)).toEqual([300]);
+		expect(times((await queryTimeline(db, { ...pinned, tag: 'work' }, 10)).rows)).toEqual([600]);
+	});
+});
+
+describe('queryPinned', () => {
+	it('returns the newest pinned thoughts and the total', async () => {
+		const { rows, total } = await queryPinned(db, 1);
+		expect(times(rows)).toEqual([600]);
+		expect(total).toBe(2);
 	});
 });
 

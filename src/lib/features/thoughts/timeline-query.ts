@@ -5,6 +5,7 @@ export interface TimelineFilter {
 	/** Inclusive range of createdAt in ms; null means open-ended. */
 	from: number | null;
 	to: number | null;
+	isPinnedOnly: boolean;
 }
 
 export interface TimelinePage {
@@ -12,11 +13,11 @@ export interface TimelinePage {
 	hasMore: boolean;
 }
 
-export const NO_FILTER: TimelineFilter = { tag: null, from: null, to: null };
+export const NO_FILTER: TimelineFilter = { tag: null, from: null, to: null, isPinnedOnly: false };
 
 /**
- * Pinned thoughts first, then the rest newest first, at most `limit` rows. Without a tag this
- * walks the [pinned+createdAt] index and reads only the rows it returns; a tag narrows the set
+ * Newest first, at most `limit` rows. Without a tag this walks an index (createdAt, or
+ * [pinned+createdAt] for pinned only) and reads only the rows it returns; a tag narrows the set
  * through the multi-entry tag index first.
  */
 export async function queryTimeline(
@@ -26,28 +27,50 @@ export async function queryTimeline(
 ): Promise<TimelinePage> {
 	const from = filter.from ?? -Infinity;
 	const to = filter.to ?? Infinity;
+	let rows: ThoughtRow[];
 	if (filter.tag) {
-		const rows = await db.thoughts
+		rows = await db.thoughts
 			.where('tagIndex')
 			.equals(filter.tag)
-			.filter((row) => row.createdAt >= from && row.createdAt <= to)
+			.filter(
+				(row) =>
+					row.createdAt >= from && row.createdAt <= to && (!filter.isPinnedOnly || row.pinned === 1)
+			)
 			.toArray();
-		rows.sort(byTimeline);
-		return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+		rows.sort(newestFirst);
+	} else if (filter.isPinnedOnly) {
+		rows = await db.thoughts
+			.where('[pinned+createdAt]')
+			.between([1, from], [1, to], true, true)
+			.reverse()
+			.limit(limit + 1)
+			.toArray();
+	} else {
+		rows = await db.thoughts
+			.where('createdAt')
+			.between(from, to, true, true)
+			.reverse()
+			.limit(limit + 1)
+			.toArray();
 	}
-	const inRange = (pinned: 0 | 1) =>
-		db.thoughts.where('[pinned+createdAt]').between([pinned, from], [pinned, to], true, true);
-	const pinned = await inRange(1).reverse().toArray();
-	const rest = await inRange(0)
-		.reverse()
-		.limit(Math.max(0, limit - pinned.length) + 1)
-		.toArray();
-	const rows = [...pinned, ...rest];
 	return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
-function byTimeline(a: ThoughtRow, b: ThoughtRow): number {
-	return b.pinned - a.pinned || b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
+/** The newest pinned thoughts, shown above the timeline, and how many are pinned in all. */
+export async function queryPinned(
+	db: ViewDb,
+	limit: number
+): Promise<{ rows: ThoughtRow[]; total: number }> {
+	const pinned = db.thoughts.where('[pinned+createdAt]').between([1, -Infinity], [1, Infinity]);
+	const [rows, total] = await Promise.all([
+		pinned.clone().reverse().limit(limit).toArray(),
+		pinned.count()
+	]);
+	return { rows, total };
+}
+
+function newestFirst(a: ThoughtRow, b: ThoughtRow): number {
+	return b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
 }
 
 /** Every tag with how many thoughts carry it (ancestors count their descendants' thoughts). */

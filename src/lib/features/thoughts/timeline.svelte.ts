@@ -2,9 +2,11 @@ import { liveQuery } from 'dexie';
 import { handleError } from '$lib/app/handle-error';
 import { throttle } from '$lib/app/throttle';
 import type { Replica } from '$lib/replica/replica';
+import type { ThoughtRow } from '$lib/replica/view-store';
 import { endOfDay, startOfDay } from './format-time';
 import {
 	NO_FILTER,
+	queryPinned,
 	queryTimeline,
 	tagCounts,
 	type TimelineFilter,
@@ -13,6 +15,7 @@ import {
 
 export const PAGE_SIZE = 50;
 const TAG_REFRESH_MS = 500;
+const PINNED_SHOWN = 3;
 
 /**
  * The timeline screen's state: filters and a growing page of rows, kept live by Dexie
@@ -24,9 +27,13 @@ export class Timeline {
 	page = $state.raw<TimelinePage>({ rows: [], hasMore: false });
 	isLoaded = $state(false);
 	tags = $state.raw<[string, number][]>([]);
+	pinned = $state.raw<{ rows: ThoughtRow[]; total: number }>({ rows: [], total: 0 });
 	total = $state(0);
 	isFiltered = $derived(
-		this.filter.tag !== null || this.filter.from !== null || this.filter.to !== null
+		this.filter.tag !== null ||
+			this.filter.from !== null ||
+			this.filter.to !== null ||
+			this.filter.isPinnedOnly
 	);
 
 	constructor(replica: Replica) {
@@ -46,6 +53,12 @@ export class Timeline {
 			watch(
 				() => view.thoughts.count(),
 				(total) => (this.total = total)
+			)
+		);
+		$effect(() =>
+			watch(
+				() => queryPinned(view, PINNED_SHOWN),
+				(pinned) => (this.pinned = pinned)
 			)
 		);
 		$effect(() => {
@@ -69,6 +82,11 @@ export class Timeline {
 	/** Dates as the `yyyy-mm-dd` strings of date inputs, in local time; '' clears a bound. */
 	filterByDates(from: string, to: string): void {
 		this.filter = { ...this.filter, from: startOfDay(from), to: endOfDay(to) };
+		this.limit = PAGE_SIZE;
+	}
+
+	showPinnedOnly(isPinnedOnly: boolean): void {
+		this.filter = { ...this.filter, isPinnedOnly };
 		this.limit = PAGE_SIZE;
 	}
 
