@@ -60,9 +60,7 @@ test('export then import into a fresh profile gives identical thoughts', async (
 		expect(thoughtsIn(await exportFile(target, 'Export JSON'))).toEqual(original);
 		await target.goto('/');
 		await expect(timeline(target).getByRole('listitem')).toHaveCount(3);
-		await expect(target.getByRole('list', { name: 'Pinned' })).toContainText(
-			'A plain thought'
-		);
+		await expect(target.getByRole('list', { name: 'Pinned' })).toContainText('A plain thought');
 		await target.context().close();
 	}
 	await source.context().close();
