@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+	it('has defaults a newcomer can run with', () => {
+		const config = loadConfig({});
+		expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', shutdownTimeoutMs: 10_000 });
+		expect(config.dataDir).toMatch(/\/data$/);
+		expect(config.buildDir).toMatch(/\/build$/);
+	});
+
+	it('reads the environment', () => {
+		const config = loadConfig({
+			PORT: '0',
+			HOST: '0.0.0.0',
+			DATA_DIR: '/tmp/x',
+			SHUTDOWN_TIMEOUT: '2'
+		});
+		expect(config).toMatchObject({
+			port: 0,
+			host: '0.0.0.0',
+			dataDir: '/tmp/x',
+			shutdownTimeoutMs: 2000
+		});
+	});
+
+	it.each(['abc', '-1', '70000', '1.5'])('rejects PORT=%s with a clear message', (port) => {
+		expect(() => loadConfig({ PORT: port })).toThrow(ConfigError);
+		expect(() => loadConfig({ PORT: port })).toThrow(/PORT must be an integer from 0 to 65535/);
+	});
+});
