@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay/upgrade';
 
 /** Everything the server reads from the environment, parsed once with defaults. */
 export interface Config {
@@ -9,6 +10,9 @@ export interface Config {
 	buildDir: string;
 	/** Milliseconds to let open requests finish on SIGTERM before closing their sockets. */
 	shutdownTimeoutMs: number;
+	/** Login and registration attempts per client address per minute. */
+	authAttemptsPerMinute: number;
+	relay: RelayLimits;
 }
 
 export class ConfigError extends Error {}
@@ -19,7 +23,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 		host: env.HOST?.trim() || '127.0.0.1',
 		dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
 		buildDir: resolve(env.BUILD_DIR?.trim() || 'build'),
-		shutdownTimeoutMs: integer(env.SHUTDOWN_TIMEOUT, 10, 0, 600, 'SHUTDOWN_TIMEOUT') * 1000
+		shutdownTimeoutMs: integer(env.SHUTDOWN_TIMEOUT, 10, 0, 600, 'SHUTDOWN_TIMEOUT') * 1000,
+		authAttemptsPerMinute: integer(
+			env.AUTH_ATTEMPTS_PER_MINUTE,
+			20,
+			1,
+			1_000_000,
+			'AUTH_ATTEMPTS_PER_MINUTE'
+		),
+		relay: DEFAULT_RELAY_LIMITS
 	};
 }
 

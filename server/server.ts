@@ -1,26 +1,45 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Config } from './config';
 import { createApp, type Handler } from './http/app';
+import { createServices, type Services } from './services';
 
-/** Starts the one HTTP server: our endpoints and SvelteKit now, the relay on /sync next. */
-export async function startServer(config: Config, kitHandler: Handler): Promise<Server> {
-	mkdirSync(config.dataDir, { recursive: true });
-	const server = createServer(createApp(kitHandler));
-	// The relay will take upgrades on /sync; until then no WebSocket path exists.
-	server.on('upgrade', (_req, socket: Socket) => socket.destroy());
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(config.port, config.host, resolve);
-	});
-	return server;
+export interface RunningServer {
+	http: Server;
+	services: Services;
+	port: number;
+	/** Stops accepting, closes sockets so pending stores run, then closes the database. */
+	stop(): Promise<void>;
 }
 
-export function stopServer(server: Server, timeoutMs: number): Promise<void> {
-	return new Promise((resolve) => {
-		server.close(() => resolve());
-		server.closeIdleConnections();
-		setTimeout(() => server.closeAllConnections(), timeoutMs).unref();
+/** Starts the one HTTP server: API, SvelteKit pages and the relay on /sync, on one port. */
+export async function startServer(config: Config, kitHandler: Handler): Promise<RunningServer> {
+	mkdirSync(config.dataDir, { recursive: true });
+	const services = createServices(config);
+	const http = createServer(createApp(kitHandler, services.routes, services.metrics));
+	http.on('upgrade', (req, socket, head) => services.relay.upgrades.handle(req, socket, head));
+	await new Promise<void>((resolve, reject) => {
+		http.once('error', reject);
+		http.listen(config.port, config.host, resolve);
 	});
+	const address = http.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	let stopping: Promise<void> | undefined;
+	return {
+		http,
+		services,
+		port,
+		stop() {
+			stopping ??= (async () => {
+				const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+				http.closeIdleConnections();
+				await services.relay.close(config.shutdownTimeoutMs);
+				const force = setTimeout(() => http.closeAllConnections(), config.shutdownTimeoutMs);
+				await closed;
+				clearTimeout(force);
+				services.database.close();
+			})();
+			return stopping;
+		}
+	};
 }

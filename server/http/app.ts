@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Metrics } from '../metrics';
+import { HttpError, sendError, sendJson } from './json';
+import { route, type Route } from './router';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -10,24 +13,30 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'Permissions-Policy': 'camera=(), microphone=(), geolocation=()'
 };
 
-/**
- * The HTTP entry: our own endpoints first, then the SvelteKit handler (pages, assets, the
- * service worker). Later issues mount the API here.
- */
-export function createApp(kitHandler: Handler): Handler {
+/** The HTTP entry: health and metrics, the API, then SvelteKit (pages, assets, worker). */
+export function createApp(
+	kitHandler: Handler,
+	routes: readonly Route[],
+	metrics: Metrics
+): Handler {
 	return (req, res) => {
 		for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 		const path = (req.url ?? '/').split('?')[0];
 		if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-		if (path === '/sw.js') res.setHeader('Cache-Control', 'no-cache');
-		kitHandler(req, res, () => sendJson(res, 404, { error: 'not_found' }));
+		if (path === '/metrics') {
+			void metrics.registry.metrics().then((text) => {
+				res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+				res.end(text);
+			});
+			return;
+		}
+		void route(routes, req, res).then((handled) => {
+			if (handled) return;
+			if (path.startsWith('/api/')) {
+				return sendError(res, new HttpError(404, 'not_found', 'No such endpoint.'));
+			}
+			if (path === '/sw.js') res.setHeader('Cache-Control', 'no-cache');
+			kitHandler(req, res, () => sendJson(res, 404, { error: 'not_found' }));
+		});
 	};
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-	res.writeHead(status, {
-		'Content-Type': 'application/json; charset=utf-8',
-		'Cache-Control': 'no-store'
-	});
-	res.end(JSON.stringify(body));
 }

@@ -1,0 +1,50 @@
+import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const users = sqliteTable('users', {
+	id: text('id').primaryKey(),
+	username: text('username').notNull().unique(),
+	passwordHash: text('password_hash').notNull(),
+	createdAt: integer('created_at').notNull()
+});
+
+/** One row per signed-in device. Only a SHA-256 of the token is stored. */
+export const sessions = sqliteTable(
+	'sessions',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull().unique(),
+		deviceName: text('device_name').notNull(),
+		createdAt: integer('created_at').notNull(),
+		lastSeenAt: integer('last_seen_at').notNull(),
+		expiresAt: integer('expires_at').notNull(),
+		revokedAt: integer('revoked_at')
+	},
+	(table) => [index('sessions_user_idx').on(table.userId)]
+);
+
+/** The compacted state of each Yjs document. */
+export const documents = sqliteTable('documents', {
+	name: text('name').primaryKey(),
+	userId: text('user_id').notNull(),
+	state: blob('state', { mode: 'buffer' }).notNull(),
+	bytes: integer('bytes').notNull(),
+	updatedAt: integer('updated_at').notNull()
+});
+
+/**
+ * Every update the relay acknowledges is appended here first (durability contract); the
+ * debounced store folds them into `documents.state` and deletes them.
+ */
+export const documentUpdates = sqliteTable(
+	'document_updates',
+	{
+		seq: integer('seq').primaryKey({ autoIncrement: true }),
+		name: text('name').notNull(),
+		update: blob('update', { mode: 'buffer' }).notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(table) => [index('document_updates_name_idx').on(table.name, table.seq)]
+);

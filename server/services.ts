@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config';
+import { DocumentsRepository } from './db/documents.repository';
+import { openDatabase, type OpenDatabase } from './db/open';
+import { SessionsRepository } from './db/sessions.repository';
+import { UsersRepository } from './db/users.repository';
+import { authRoutes } from './http/auth.routes';
+import type { Route } from './http/router';
+import { Metrics } from './metrics';
+import { createRelay, type Relay } from './relay/relay';
+import { loadSecret } from './secrets';
+import { AuthService } from './services/auth.service';
+import { RateLimiter } from './services/rate-limiter';
+import { RelayTokens } from './services/relay-tokens';
+
+const RELAY_TOKEN_TTL_MS = 5 * 60 * 1000;
+const LOGIN_FAILURES_PER_USER = 10;
+const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+/** Migrations ship as SQL files beside the source: found from server/ and from dist/server/. */
+export const MIGRATIONS_DIR = [
+	new URL('./db/migrations', import.meta.url),
+	new URL('../../server/db/migrations', import.meta.url)
+]
+	.map((url) => fileURLToPath(url))
+	.find((dir) => existsSync(dir))!;
+
+export interface Services {
+	database: OpenDatabase;
+	auth: AuthService;
+	relay: Relay;
+	metrics: Metrics;
+	routes: Route[];
+}
+
+/** Wires repositories → services → relay and routes. Nothing here knows about HTTP servers. */
+export function createServices(config: Config, migrationsDir = MIGRATIONS_DIR): Services {
+	const database = openDatabase(join(config.dataDir, 'thoughts10x.sqlite'), migrationsDir);
+	const metrics = new Metrics();
+	const auth = new AuthService(
+		new UsersRepository(database.db),
+		new SessionsRepository(database.db),
+		new RelayTokens(loadSecret(config.dataDir), RELAY_TOKEN_TTL_MS)
+	);
+	const relay = createRelay(auth, new DocumentsRepository(database.sqlite), metrics, config.relay);
+	const routes = authRoutes(
+		auth,
+		{
+			attempts: new RateLimiter(config.authAttemptsPerMinute, 60_000),
+			failures: new RateLimiter(LOGIN_FAILURES_PER_USER, LOGIN_FAILURE_WINDOW_MS)
+		},
+		() => metrics.authFailures.inc({ where: 'login' })
+	);
+	return { database, auth, relay, metrics, routes };
+}

@@ -1,0 +1,64 @@
+import * as v from 'valibot';
+
+/**
+ * HTTP API shapes shared by the PWA and the server. Bodies are validated at the server edge with
+ * these schemas; the PWA uses the same types for responses.
+ */
+export const USERNAME = /^[a-z0-9_]{3,32}$/;
+export const MIN_PASSWORD = 8;
+/** Long passphrases are welcome; the cap only bounds hashing work. */
+export const MAX_PASSWORD = 1024;
+
+export const CredentialsSchema = v.object({
+	username: v.pipe(
+		v.string(),
+		v.trim(),
+		v.toLowerCase(),
+		v.regex(USERNAME, 'Use 3–32 letters, digits or underscores.')
+	),
+	password: v.pipe(
+		v.string(),
+		v.minLength(MIN_PASSWORD, `Use at least ${MIN_PASSWORD} characters.`),
+		v.maxLength(MAX_PASSWORD, `Use at most ${MAX_PASSWORD} characters.`)
+	),
+	deviceName: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(80)), '')
+});
+export type Credentials = v.InferOutput<typeof CredentialsSchema>;
+
+export interface SessionInfo {
+	userId: string;
+	username: string;
+	sessionId: string;
+}
+
+export interface RelayToken {
+	token: string;
+	expiresAt: number;
+}
+
+export interface Device {
+	id: string;
+	name: string;
+	createdAt: number;
+	lastSeenAt: number;
+	isCurrent: boolean;
+}
+
+export const ERROR_CODES = [
+	'invalid_body',
+	'invalid_credentials',
+	'username_taken',
+	'unauthenticated',
+	'forbidden',
+	'not_found',
+	'method_not_allowed',
+	'unsupported_media_type',
+	'payload_too_large',
+	'rate_limited',
+	'internal'
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+	error: { code: ErrorCode; message: string };
+}
