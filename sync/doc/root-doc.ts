@@ -50,3 +50,11 @@ export function getSetting(doc: Y.Doc, key: string): unknown {
 export function setSetting(doc: Y.Doc, key: string, value: string | number | boolean): void {
 	doc.getMap(SETTINGS).set(key, value);
 }
+
+/** Calls back whenever the shard list changes (locally or from another device). */
+export function observeShards(doc: Y.Doc, onChange: () => void): () => void {
+	const shards = doc.getMap(SHARDS);
+	const handler = () => onChange();
+	shards.observe(handler);
+	return () => shards.unobserve(handler);
+}

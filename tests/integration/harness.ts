@@ -105,7 +105,10 @@ export interface Client {
 }
 
 /** One device: one shared socket, any number of documents attached to it. */
-export function connectClient(server: TestServer, account: Account): Client {
+export function connectClient(
+	server: Pick<TestServer, 'base' | 'wsUrl'>,
+	account: Account
+): Client {
 	const socket = new HocuspocusProviderWebsocket({
 		url: server.wsUrl,
 		WebSocketPolyfill: cookieSocket(account.cookie),

@@ -3,20 +3,23 @@ import { connectivity } from './connectivity.svelte';
 export type SyncLabel = 'Offline' | 'Local only' | 'Syncing' | 'Synced' | `Not synced (${number})`;
 
 /**
- * One status for the whole app. Without an account nothing syncs, so the label is "Local only";
- * the relay (next issue) feeds `isSignedIn`, `isConnected` and `unsynced`.
+ * One status for the whole app, fed by the sync connection. Without an account nothing syncs,
+ * so the label is "Local only".
  */
 class SyncStatus {
 	isSignedIn = $state(false);
 	isConnected = $state(false);
+	/** Thoughts changed here that the relay has not acknowledged. */
 	unsynced = $state(0);
+	/** Documents still exchanging changes with the relay. */
+	syncingDocs = $state(0);
 
 	label = $derived.by((): SyncLabel => {
 		if (!this.isSignedIn) return 'Local only';
 		if (!connectivity.current || !this.isConnected) {
 			return this.unsynced > 0 ? `Not synced (${this.unsynced})` : 'Offline';
 		}
-		return this.unsynced > 0 ? 'Syncing' : 'Synced';
+		return this.unsynced > 0 || this.syncingDocs > 0 ? 'Syncing' : 'Synced';
 	});
 }
 

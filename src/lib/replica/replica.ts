@@ -1,5 +1,11 @@
 import type * as Y from 'yjs';
-import { addShard, migrateRoot, openShardNumber, shardNumbers } from '$sync/doc/root-doc';
+import {
+	addShard,
+	migrateRoot,
+	observeShards,
+	openShardNumber,
+	shardNumbers
+} from '$sync/doc/root-doc';
 import {
 	SHARD_CAPACITY,
 	addThought,
@@ -16,13 +22,16 @@ import {
 	type ThoughtFields
 } from '$sync/doc/shard-doc';
 import type { MigrationOutcome } from '$sync/doc/migrations';
-import { rootDocName, shardDocName } from '$sync/doc-names';
-import { newThoughtId, type ThoughtId, type UserId } from '$sync/ids';
+import { parseDocName, rootDocName, shardDocName } from '$sync/doc-names';
+import { LOCAL_USER, newThoughtId, type ThoughtId, type UserId } from '$sync/ids';
 import { openPersistedDoc, type PersistedDoc } from './persisted-doc';
 import {
 	ViewDb,
 	applyToView,
+	clearPending,
 	dirtyShards,
+	lastPendingSeq,
+	markPending,
 	isCurrent,
 	markClean,
 	markDirty,
@@ -53,6 +62,12 @@ export interface ImportOutcome {
 }
 
 type ChangeListener = (ids: ReadonlySet<ThoughtId>) => void;
+
+/** Told when a document is opened or closed on this device (the sync client attaches to it). */
+export interface DocWatcher {
+	opened(name: string, doc: Y.Doc): void;
+	closed(name: string): void;
+}
 type Progress = (done: number, total: number) => void;
 
 const LOCAL_EDIT = Symbol('local-edit');
@@ -79,17 +94,25 @@ export class Replica {
 	#shards = new Map<number, Promise<OpenShard>>();
 	#touched = new Set<number>();
 	#listeners = new Set<ChangeListener>();
+	#watchers = new Set<DocWatcher>();
+	/** Shards in use by a visit; they are not closed under it. */
+	#visits = new Map<number, number>();
 	#newerSchema = false;
+	/** Local changes are marked pending only for an account: a local-only device never syncs. */
+	#tracksPending: boolean;
+	#pendingSeq = 0;
 
 	private constructor(userId: UserId, root: PersistedDoc, view: ViewDb) {
 		this.userId = userId;
 		this.#root = root;
 		this.view = view;
+		this.#tracksPending = userId !== LOCAL_USER;
 	}
 
 	static async open(userId: UserId): Promise<Replica> {
 		const root = await openPersistedDoc(rootDocName(userId));
 		const replica = new Replica(userId, root, new ViewDb(userId));
+		replica.#pendingSeq = await lastPendingSeq(replica.view);
 		replica.#checkMigration(migrateRoot(root.doc));
 		await replica.#catchUpView();
 		return replica;
@@ -103,6 +126,57 @@ export class Replica {
 	onChange(listener: ChangeListener): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
+	}
+
+	/** Reports the docs open now, then every open and close, until the returned stop is called. */
+	async watchDocs(watcher: DocWatcher): Promise<() => void> {
+		this.#watchers.add(watcher);
+		watcher.opened(this.#root.name, this.#root.doc);
+		for (const open of this.#shards.values()) {
+			const { persisted } = await open;
+			watcher.opened(persisted.name, persisted.doc);
+		}
+		return () => this.#watchers.delete(watcher);
+	}
+
+	get shardNumbers(): number[] {
+		return shardNumbers(this.#root.doc);
+	}
+
+	onShardsChanged(listener: () => void): () => void {
+		return observeShards(this.#root.doc, listener);
+	}
+
+	/** Opens a shard for the duration of `work` (e.g. a background sync), then closes it again. */
+	async visitShard(n: number, work: (doc: Y.Doc) => Promise<void>): Promise<void> {
+		this.#visits.set(n, (this.#visits.get(n) ?? 0) + 1);
+		try {
+			await work((await this.#open(n)).persisted.doc);
+		} finally {
+			const left = (this.#visits.get(n) ?? 1) - 1;
+			if (left > 0) this.#visits.set(n, left);
+			else this.#visits.delete(n);
+			await this.#closeInactiveShards();
+		}
+	}
+
+	/**
+	 * The relay has acknowledged every change to this doc made so far: the thoughts marked
+	 * pending in it are synced. Runs in the shard's write queue, after the marks it clears.
+	 */
+	confirmSynced(name: string): void {
+		const shard = parseDocName(name);
+		if (shard?.kind !== 'shard') return;
+		const upTo = this.#pendingSeq;
+		const open = this.#shards.get(shard.shard);
+		const clear = () => clearPending(this.view, shard.shard, upTo);
+		if (!open) {
+			void clear();
+			return;
+		}
+		void open.then((s) => {
+			s.viewWrites = s.viewWrites.then(clear);
+		});
 	}
 
 	async capture(text: string, createdAt = Date.now()): Promise<ThoughtId> {
@@ -208,6 +282,7 @@ export class Replica {
 	async close(): Promise<void> {
 		await this.flush();
 		for (const n of [...this.#shards.keys()]) await this.#close(n);
+		for (const watcher of this.#watchers) watcher.closed(this.#root.name);
 		await this.#root.close();
 		this.view.close();
 	}
@@ -290,9 +365,11 @@ export class Replica {
 			viewWrites: Promise.resolve(),
 			hasViewFailed: false
 		};
-		shard.stopObserving = observeThoughts(persisted.doc, (ids) => {
+		shard.stopObserving = observeThoughts(persisted.doc, (ids, origin) => {
+			const seq = this.#tracksPending && origin === LOCAL_EDIT ? ++this.#pendingSeq : 0;
 			shard.viewWrites = shard.viewWrites
 				.then(() => applyToView(this.view, n, persisted.doc, ids))
+				.then(() => (seq ? markPending(this.view, n, ids, seq) : undefined))
 				.then(
 					() => this.#emit(ids),
 					// The shard stays marked dirty, so the next start re-materialises it.
@@ -302,13 +379,14 @@ export class Replica {
 					}
 				);
 		});
+		for (const watcher of this.#watchers) watcher.opened(persisted.name, persisted.doc);
 		return shard;
 	}
 
 	async #closeInactiveShards(): Promise<void> {
 		const keep = openShardNumber(this.#root.doc);
 		for (const n of [...this.#shards.keys()]) {
-			if (n !== keep) await this.#close(n);
+			if (n !== keep && !this.#visits.has(n)) await this.#close(n);
 		}
 	}
 
@@ -319,6 +397,7 @@ export class Replica {
 		const shard = await open;
 		await shard.viewWrites;
 		shard.stopObserving();
+		for (const watcher of this.#watchers) watcher.closed(shard.persisted.name);
 		// Every change has reached the view: the next start need not re-check this shard.
 		if (this.#touched.delete(n) && !shard.hasViewFailed) {
 			await markClean(this.view, n, shard.persisted.doc);

@@ -32,15 +32,27 @@ export interface ShardCheckpoint {
 	dirty: boolean;
 }
 
+/** The key of the capture box's draft in the drafts table. */
+export const CAPTURE_DRAFT = 'capture';
+
 export interface Draft {
 	key: string;
 	text: string;
+}
+
+/** A thought changed on this device that the relay has not acknowledged yet. */
+export interface PendingMark {
+	id: ThoughtId;
+	shard: number;
+	/** Increases with every local change; the relay's acknowledgement clears marks up to one. */
+	seq: number;
 }
 
 export class ViewDb extends Dexie {
 	thoughts!: Table<ThoughtRow, ThoughtId>;
 	checkpoints!: Table<ShardCheckpoint, number>;
 	drafts!: Table<Draft, string>;
+	pending!: Table<PendingMark, ThoughtId>;
 
 	constructor(userId: UserId) {
 		super(`t10x-view:${userId}`);
@@ -49,6 +61,7 @@ export class ViewDb extends Dexie {
 			checkpoints: 'shard',
 			drafts: 'key'
 		});
+		this.version(2).stores({ pending: 'id, shard, seq' });
 	}
 }
 
@@ -144,4 +157,26 @@ export async function dirtyShards(db: ViewDb): Promise<number[]> {
 
 export async function materialisedShards(db: ViewDb): Promise<Set<number>> {
 	return new Set(await db.checkpoints.toCollection().primaryKeys());
+}
+
+export async function markPending(
+	db: ViewDb,
+	shard: number,
+	ids: Iterable<ThoughtId>,
+	seq: number
+): Promise<void> {
+	await db.pending.bulkPut([...ids].map((id) => ({ id, shard, seq })));
+}
+
+/** Clears the shard's marks made up to `seq`: the relay holds everything before that moment. */
+export async function clearPending(db: ViewDb, shard: number, seq: number): Promise<void> {
+	await db.pending
+		.where('shard')
+		.equals(shard)
+		.filter((mark) => mark.seq <= seq)
+		.delete();
+}
+
+export async function lastPendingSeq(db: ViewDb): Promise<number> {
+	return (await db.pending.orderBy('seq').last())?.seq ?? 0;
 }

@@ -1,8 +1,7 @@
 import { handleError } from '$lib/app/handle-error';
 import type { Replica } from '$lib/replica/replica';
+import { CAPTURE_DRAFT } from '$lib/replica/view-store';
 import type { ThoughtId } from '$sync/ids';
-
-const DRAFT_KEY = 'capture';
 
 /**
  * The capture box. Every keystroke is written to IndexedDB as a draft, so a reload, a crash or
@@ -20,7 +19,7 @@ export class Capture {
 	}
 
 	async restoreDraft(): Promise<void> {
-		const draft = await this.#replica.view.drafts.get(DRAFT_KEY);
+		const draft = await this.#replica.view.drafts.get(CAPTURE_DRAFT);
 		if (draft && !this.text) this.text = draft.text;
 	}
 
@@ -49,8 +48,8 @@ export class Capture {
 		const drafts = this.#replica.view.drafts;
 		this.#draftWrites = this.#draftWrites
 			.then(async () => {
-				if (text) await drafts.put({ key: DRAFT_KEY, text });
-				else await drafts.delete(DRAFT_KEY);
+				if (text) await drafts.put({ key: CAPTURE_DRAFT, text });
+				else await drafts.delete(CAPTURE_DRAFT);
 			})
 			.then(
 				() => undefined,

@@ -3,6 +3,7 @@ import { handleError } from '$lib/app/handle-error';
 import { throttle } from '$lib/app/throttle';
 import type { Replica } from '$lib/replica/replica';
 import type { ThoughtRow } from '$lib/replica/view-store';
+import type { ThoughtId } from '$sync/ids';
 import { endOfDay, startOfDay } from './format-time';
 import {
 	NO_FILTER,
@@ -28,6 +29,10 @@ export class Timeline {
 	isLoaded = $state(false);
 	tags = $state.raw<[string, number][]>([]);
 	pinned = $state.raw<{ rows: ThoughtRow[]; total: number }>({ rows: [], total: 0 });
+	/** Thoughts changed here that the relay has not acknowledged yet. */
+	// Replaced wholesale on every change, never mutated: a plain Set in $state.raw is enough.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	pending = $state.raw<ReadonlySet<ThoughtId>>(new Set());
 	total = $state(0);
 	isFiltered = $derived(
 		this.filter.tag !== null ||
@@ -59,6 +64,13 @@ export class Timeline {
 			watch(
 				() => queryPinned(view, PINNED_SHOWN),
 				(pinned) => (this.pinned = pinned)
+			)
+		);
+		$effect(() =>
+			watch(
+				() => view.pending.toCollection().primaryKeys(),
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity
+				(ids) => (this.pending = new Set(ids))
 			)
 		);
 		$effect(() => {

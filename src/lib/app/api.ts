@@ -1,0 +1,41 @@
+import type { ApiError, ErrorCode } from '$sync/protocol/api';
+
+/** A failed API call, with the server's typed code (or `network` when it was unreachable). */
+export class ApiRequestError extends Error {
+	constructor(
+		readonly code: ErrorCode | 'network',
+		message: string,
+		readonly status: number
+	) {
+		super(message);
+	}
+}
+
+/** JSON in, JSON out, errors as ApiRequestError. Cookies ride along (same origin). */
+export async function api<T>(
+	path: string,
+	init: { method?: string; body?: unknown } = {}
+): Promise<T> {
+	let res: Response;
+	try {
+		res = await fetch(path, {
+			method: init.method ?? 'GET',
+			headers: init.body === undefined ? {} : { 'Content-Type': 'application/json' },
+			body: init.body === undefined ? undefined : JSON.stringify(init.body),
+			credentials: 'same-origin'
+		});
+	} catch {
+		throw new ApiRequestError('network', 'The server cannot be reached. Are you offline?', 0);
+	}
+	if (res.status === 204) return undefined as T;
+	const body: unknown = await res.json().catch(() => null);
+	if (!res.ok) {
+		const error = (body as ApiError | null)?.error;
+		throw new ApiRequestError(
+			error?.code ?? 'internal',
+			error?.message ?? `HTTP ${res.status}`,
+			res.status
+		);
+	}
+	return body as T;
+}

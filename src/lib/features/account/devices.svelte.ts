@@ -1,0 +1,27 @@
+import { api } from '$lib/app/api';
+import { handleError } from '$lib/app/handle-error';
+import type { Device } from '$sync/protocol/api';
+
+/** The account's signed-in devices, with remote sign-out. */
+export class Devices {
+	list = $state.raw<Device[]>([]);
+	isLoaded = $state(false);
+
+	async load(): Promise<void> {
+		try {
+			this.list = (await api<{ devices: Device[] }>('/api/devices')).devices;
+			this.isLoaded = true;
+		} catch (error) {
+			handleError(error, 'Could not list your devices');
+		}
+	}
+
+	async revoke(device: Device): Promise<void> {
+		try {
+			await api(`/api/devices/${device.id}`, { method: 'DELETE' });
+			this.list = this.list.filter((d) => d.id !== device.id);
+		} catch (error) {
+			handleError(error, `Could not sign out ${device.name}`);
+		}
+	}
+}

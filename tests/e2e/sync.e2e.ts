@@ -1,0 +1,88 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { capture, timeline } from './support';
+
+const password = 'a long test passphrase';
+
+function status(page: Page) {
+	return page.getByRole('status', { name: 'Sync status' });
+}
+
+async function openDevice(browser: Browser): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto('/');
+	await expect(status(page)).toHaveText('Local only');
+	return page;
+}
+
+async function signIn(page: Page, username: string, button: 'Sign in' | 'Create account') {
+	await page.goto('/login');
+	await page.getByRole('textbox', { name: 'Username' }).fill(username);
+	await page.getByRole('textbox', { name: 'Password' }).fill(password);
+	await page.getByRole('button', { name: button }).click();
+	await expect(page).toHaveURL('/');
+	await expect(status(page)).toHaveText('Synced');
+}
+
+test('an account keeps two devices in step, through an offline period', async ({ browser }) => {
+	const username = `e2e_${Date.now().toString(36)}`;
+	const a = await openDevice(browser);
+	await capture(a, 'written before there was an account');
+	await signIn(a, username, 'Create account');
+	// The local-only thought moved into the account: exactly once.
+	await expect(timeline(a).getByText('written before there was an account')).toHaveCount(1);
+	await capture(a, 'first thought with an account');
+	await expect(status(a)).toHaveText('Synced');
+
+	const b = await openDevice(browser);
+	await signIn(b, username, 'Sign in');
+	await expect(timeline(b).getByText('written before there was an account')).toBeVisible();
+	await expect(timeline(b).getByText('first thought with an account')).toBeVisible();
+
+	// Live: a thought on one device shows on the other without a reload.
+	await capture(b, 'typed on device B');
+	await expect(timeline(a).getByText('typed on device B')).toBeVisible();
+
+	// A goes offline and keeps writing; B writes meanwhile.
+	await a.context().setOffline(true);
+	await capture(a, 'written on A while offline');
+	await expect(status(a)).toHaveText('Not synced (1)');
+	await expect(
+		timeline(a).getByRole('listitem').filter({ hasText: 'written on A while offline' })
+	).toContainText('Not synced');
+	await capture(b, 'written on B while A was offline');
+
+	await a.context().setOffline(false);
+	await expect(timeline(a).getByText('written on B while A was offline')).toBeVisible();
+	await expect(timeline(b).getByText('written on A while offline')).toBeVisible();
+	await expect(status(a)).toHaveText('Synced');
+	await expect(timeline(a).getByText('Not synced')).toHaveCount(0);
+
+	const texts = async (page: Page) =>
+		(await timeline(page).locator(':scope > li .text').allTextContents())
+			.map((t) => t.trim())
+			.sort();
+	expect(await texts(a)).toEqual(await texts(b));
+	expect(await texts(a)).toHaveLength(5);
+});
+
+test('signing out a device from another stops it at once', async ({ browser }) => {
+	const username = `e2e_revoke_${Date.now().toString(36)}`;
+	const a = await openDevice(browser);
+	await signIn(a, username, 'Create account');
+	const b = await openDevice(browser);
+	await signIn(b, username, 'Sign in');
+
+	await a.goto('/account');
+	const devices = a.getByRole('list', { name: 'Devices' });
+	await expect(devices.getByRole('listitem')).toHaveCount(2);
+	await devices
+		.getByRole('listitem')
+		.filter({ hasNotText: 'this device' })
+		.getByRole('button', { name: 'Sign out' })
+		.click();
+	await expect(devices.getByRole('listitem')).toHaveCount(1);
+
+	// B's socket is closed by the relay; its session check then signs it out locally.
+	await expect(status(b)).toHaveText('Local only');
+	await expect(b.getByRole('link', { name: 'Sign in' })).toBeVisible();
+});
