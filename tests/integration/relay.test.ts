@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import * as Y from 'yjs';
 import { addThought, listThoughts, readThought, setThoughtText } from '../../sync/doc/shard-doc';
 import { rootDocName, shardDocName } from '../../sync/doc-names';
 import { newThoughtId, type UserId } from '../../sync/ids';
