@@ -10,6 +10,17 @@ export default defineConfig({
 			process.env.NODE_ENV === 'development' ? 'development' : 'production'
 		)
 	},
+	server: {
+		// `npm run dev` runs the API and relay beside Vite (scripts/dev.mjs); proxy to them.
+		proxy: process.env.DEV_API_PORT
+			? Object.fromEntries(
+					['/api', '/sync', '/healthz', '/metrics'].map((path) => [
+						path,
+						{ target: `http://127.0.0.1:${process.env.DEV_API_PORT}`, ws: path === '/sync' }
+					])
+				)
+			: undefined
+	},
 	plugins: [
 		sveltekit(),
 		SvelteKitPWA({

@@ -25,7 +25,6 @@ export class DocumentsRepository {
 		upTo: number,
 		now: number
 	) => void;
-	readonly #sizes: Database.Statement<[], { documents: number; bytes: number | null }>;
 
 	constructor(sqlite: Database.Database) {
 		this.#append = sqlite.prepare(
@@ -45,9 +44,6 @@ export class DocumentsRepository {
 			upsert.run(name, userId, state, state.byteLength, now);
 			prune.run(name, upTo);
 		});
-		this.#sizes = sqlite.prepare(
-			'SELECT count(*) AS documents, sum(bytes) AS bytes FROM documents'
-		);
 	}
 
 	/** Appends one update durably (synchronous=FULL) and returns its seq. */
@@ -74,10 +70,5 @@ export class DocumentsRepository {
 		now = Date.now()
 	): void {
 		this.#compact(name, userId, state, upToSeq, now);
-	}
-
-	sizes(): { documents: number; bytes: number } {
-		const row = this.#sizes.get()!;
-		return { documents: row.documents, bytes: row.bytes ?? 0 };
 	}
 }

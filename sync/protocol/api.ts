@@ -9,20 +9,26 @@ export const MIN_PASSWORD = 8;
 /** Long passphrases are welcome; the cap only bounds hashing work. */
 export const MAX_PASSWORD = 1024;
 
-export const CredentialsSchema = v.object({
-	username: v.pipe(
-		v.string(),
-		v.trim(),
-		v.toLowerCase(),
-		v.regex(USERNAME, 'Use 3–32 letters, digits or underscores.')
-	),
-	password: v.pipe(
-		v.string(),
-		v.minLength(MIN_PASSWORD, `Use at least ${MIN_PASSWORD} characters.`),
-		v.maxLength(MAX_PASSWORD, `Use at most ${MAX_PASSWORD} characters.`)
-	),
-	deviceName: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(80)), '')
-});
+export const CredentialsSchema = v.object(
+	{
+		username: v.pipe(
+			v.string('Enter a username.'),
+			v.trim(),
+			v.toLowerCase(),
+			v.regex(USERNAME, 'Use 3–32 letters, digits or underscores.')
+		),
+		password: v.pipe(
+			v.string('Enter a password.'),
+			v.minLength(MIN_PASSWORD, `Use at least ${MIN_PASSWORD} characters.`),
+			v.maxLength(MAX_PASSWORD, `Use at most ${MAX_PASSWORD} characters.`)
+		),
+		deviceName: v.optional(
+			v.pipe(v.string('Name the device with text.'), v.trim(), v.maxLength(80)),
+			''
+		)
+	},
+	'Send an object with username and password.'
+);
 export type Credentials = v.InferOutput<typeof CredentialsSchema>;
 
 export interface SessionInfo {

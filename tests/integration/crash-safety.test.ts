@@ -19,7 +19,7 @@ import { connectClient, eventually, register, settled, type Account } from './ha
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 32));
 const KILL_ROUNDS = 24;
 /** Round kinds, cycling: kill amid writes, during the reconnect handshake, or around a store. */
-const SCHEDULE = ['writes', 'writes', 'handshake', 'writes', 'writes', 'store'] as const;
+const SCHEDULE = ['writes', 'store', 'writes', 'handshake', 'writes', 'writes'] as const;
 const ROUND_CAP_MS = 15_000;
 const ACK_CAP_MS = 15_000;
 

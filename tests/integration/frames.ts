@@ -39,3 +39,30 @@ export function parseFrame(bytes: Uint8Array): { name: string; type: number } | 
 		return null;
 	}
 }
+
+export interface Reply {
+	name: string;
+	type: number;
+	/** Auth (2): 0 token request, 1 permission denied, 2 authenticated. SyncStatus (8): 1 saved. */
+	sub?: number;
+	/** Close (7) reason, or the permission-denied reason. */
+	reason?: string;
+}
+
+/** A frame from the relay with the detail the malformed-frame tests classify outcomes by. */
+export function parseReply(bytes: Uint8Array): Reply | null {
+	try {
+		const decoder = decoding.createDecoder(bytes);
+		const reply: Reply = {
+			name: decoding.readVarString(decoder),
+			type: decoding.readVarUint(decoder)
+		};
+		if (reply.type === 2 || reply.type === 8) reply.sub = decoding.readVarUint(decoder);
+		if (reply.type === 7 || (reply.type === 2 && reply.sub === 1)) {
+			reply.reason = decoding.readVarString(decoder);
+		}
+		return reply;
+	} catch {
+		return null;
+	}
+}

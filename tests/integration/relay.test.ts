@@ -171,3 +171,37 @@ async function rawExchange(cookie: string, frames: Uint8Array[]) {
 	ws.close();
 	return { messages };
 }
+
+describe('shutdown', () => {
+	it('stores every document on a graceful stop, leaving no log rows behind', async () => {
+		const own = await startTestServer();
+		const account = await register(own.base);
+		const client = connectClient(own, account);
+		const name = shardDocName(account.userId as UserId, 0);
+		const provider = client.open(name);
+		await settled(provider);
+		addThought(provider.document, newThoughtId(), { ...fields, text: 'kept on shutdown' });
+		await settled(provider);
+		const sqlite = own.server.services.database.sqlite;
+		const logged = sqlite.prepare('SELECT count(*) AS n FROM document_updates WHERE name = ?');
+		expect((logged.get(name) as { n: number }).n).toBeGreaterThan(0);
+		await own.server.stop();
+		client.destroy();
+
+		const restarted = await startTestServer({}, own.dataDir);
+		const db = restarted.server.services.database.sqlite;
+		expect(
+			(
+				db.prepare('SELECT count(*) AS n FROM document_updates WHERE name = ?').get(name) as {
+					n: number;
+				}
+			).n
+		).toBe(0);
+		const again = connectClient(restarted, account);
+		const fresh = again.open(name);
+		await settled(fresh);
+		expect(listThoughts(fresh.document).map((t) => t.text)).toEqual(['kept on shutdown']);
+		again.destroy();
+		await restarted.stop();
+	});
+});
