@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { capture, timeline } from './support';
 
 const password = 'a long test passphrase';
@@ -21,6 +21,20 @@ async function signIn(page: Page, username: string, button: 'Sign in' | 'Create 
 	await page.getByRole('button', { name: button }).click();
 	await expect(page).toHaveURL('/');
 	await expect(status(page)).toHaveText('Synced');
+}
+
+async function editThought(
+	page: Page,
+	text: string,
+	moveCaret: (box: Locator) => Promise<void>,
+	typed: string
+): Promise<void> {
+	const item = timeline(page).getByRole('listitem').filter({ hasText: text });
+	await item.getByRole('button', { name: 'Edit' }).click();
+	const box = page.getByRole('textbox', { name: 'Edit thought' });
+	await moveCaret(box);
+	await box.pressSequentially(typed);
+	await box.press('Control+Enter');
 }
 
 test('an account keeps two devices in step, through an offline period', async ({ browser }) => {
@@ -50,12 +64,20 @@ test('an account keeps two devices in step, through an offline period', async ({
 		timeline(a).getByRole('listitem').filter({ hasText: 'written on A while offline' })
 	).toContainText('Not synced');
 	await capture(b, 'written on B while A was offline');
+	// Both edit the same thought: A at the end (offline), B at the start.
+	await editThought(a, 'first thought with an account', (box) => box.press('End'), ' (A, offline)');
+	await editThought(b, 'first thought with an account', (box) => box.press('Home'), 'B: ');
 
 	await a.context().setOffline(false);
 	await expect(timeline(a).getByText('written on B while A was offline')).toBeVisible();
 	await expect(timeline(b).getByText('written on A while offline')).toBeVisible();
 	await expect(status(a)).toHaveText('Synced');
 	await expect(timeline(a).getByText('Not synced')).toHaveCount(0);
+	for (const page of [a, b]) {
+		await expect(
+			timeline(page).getByText('B: first thought with an account (A, offline)')
+		).toBeVisible();
+	}
 
 	const texts = async (page: Page) =>
 		(await timeline(page).locator(':scope > li .text').allTextContents())
