@@ -100,11 +100,6 @@ export class AuthService {
 		return claims;
 	}
 
-	isSessionLive(sessionId: string, now = Date.now()): boolean {
-		const session = this.sessions.findLiveById(sessionId);
-		return !!session && session.expiresAt >= now;
-	}
-
 	#startSession(userId: string, username: string, deviceName: string, now: number): SignedIn {
 		const token = randomBytes(32).toString('base64url');
 		const id = randomBytes(12).toString('hex');

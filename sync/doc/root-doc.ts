@@ -3,11 +3,10 @@ import { runMigrations, type Migration, type MigrationOutcome } from './migratio
 
 /**
  * The root doc lists the user's shards (shard number → creation time). The highest number is
- * the open shard that new thoughts go into. Both maps are top-level so that devices which
- * create them concurrently merge instead of overwriting each other.
+ * the open shard that new thoughts go into. The map is top-level so that devices which create
+ * it concurrently merge instead of overwriting each other.
  */
 const SHARDS = 'shards';
-const SETTINGS = 'settings';
 
 export const ROOT_MIGRATIONS: readonly Migration[] = [
 	{
@@ -41,14 +40,6 @@ export function openShardNumber(doc: Y.Doc): number {
 export function addShard(doc: Y.Doc, n: number, createdAt = Date.now()): void {
 	const shards = doc.getMap<number>(SHARDS);
 	if (!shards.has(String(n))) shards.set(String(n), createdAt);
-}
-
-export function getSetting(doc: Y.Doc, key: string): unknown {
-	return doc.getMap(SETTINGS).get(key);
-}
-
-export function setSetting(doc: Y.Doc, key: string, value: string | number | boolean): void {
-	doc.getMap(SETTINGS).set(key, value);
 }
 
 /** Calls back whenever the shard list changes (locally or from another device). */

@@ -1,6 +1,5 @@
 /** WebSocket close codes the relay uses, with the reason sent alongside. */
 export const CLOSE = {
-	unauthorized: { code: 4401, reason: 'unauthorized' },
 	forbidden: { code: 4403, reason: 'forbidden' },
 	sessionRevoked: { code: 4402, reason: 'session revoked' },
 	authTimeout: { code: 4408, reason: 'authentication timeout' },
