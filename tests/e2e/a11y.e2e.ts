@@ -76,6 +76,27 @@ test('data screen', async ({ page }) => {
 	await expectNoSeriousViolations(page, '/data');
 });
 
+test('sign-in screen, with an error shown', async ({ page }) => {
+	await page.goto('/login');
+	await expectNoSeriousViolations(page, '/login');
+	await page.getByRole('textbox', { name: 'Username' }).fill('nobody_at_all');
+	await page.getByRole('textbox', { name: 'Password' }).fill('not the password');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('alert').filter({ hasText: 'Wrong username' })).toBeVisible();
+	await expectNoSeriousViolations(page, '/login with an error');
+});
+
+test('account screen with its devices, signed in', async ({ page }) => {
+	await page.goto('/login');
+	await page.getByRole('textbox', { name: 'Username' }).fill(`a11y_${Date.now().toString(36)}`);
+	await page.getByRole('textbox', { name: 'Password' }).fill('a long test passphrase');
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Synced');
+	await page.goto('/account');
+	await expect(page.getByRole('list', { name: 'Devices' }).getByRole('listitem')).toHaveCount(1);
+	await expectNoSeriousViolations(page, '/account');
+});
+
 test('empty home in the dark scheme', async ({ page }) => {
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await openHome(page);
