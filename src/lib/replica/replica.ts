@@ -9,10 +9,7 @@ import {
 import {
 	SHARD_CAPACITY,
 	addThought,
-	hasThought,
 	listThoughts,
-	migrateShard,
-	observeThoughts,
 	readThought,
 	removeThought,
 	setPinned,
@@ -22,23 +19,18 @@ import {
 	type ThoughtFields
 } from '$sync/doc/shard-doc';
 import type { MigrationOutcome } from '$sync/doc/migrations';
-import { parseDocName, rootDocName, shardDocName } from '$sync/doc-names';
+import { parseDocName, rootDocName } from '$sync/doc-names';
 import { LOCAL_USER, newThoughtId, type ThoughtId, type UserId } from '$sync/ids';
 import { openPersistedDoc, type PersistedDoc } from './persisted-doc';
+import { LOCAL_EDIT, ShardSet } from './shard-set';
 import {
 	ViewDb,
-	applyToView,
-	clearPending,
 	dirtyShards,
-	lastPendingSeq,
-	markPending,
 	isCurrent,
-	markClean,
-	markDirty,
+	lastPendingSeq,
 	materialiseShard,
 	materialisedShards
 } from './view-store';
-
 export type ReplicaErrorCode = 'newer-schema' | 'not-found' | 'empty';
 
 export class ReplicaError extends Error {
@@ -62,57 +54,53 @@ export interface ImportOutcome {
 }
 
 type ChangeListener = (ids: ReadonlySet<ThoughtId>) => void;
+type Progress = (done: number, total: number) => void;
 
 /** Told when a document is opened or closed on this device (the sync client attaches to it). */
 export interface DocWatcher {
 	opened(name: string, doc: Y.Doc): void;
 	closed(name: string): void;
 }
-type Progress = (done: number, total: number) => void;
 
-const LOCAL_EDIT = Symbol('local-edit');
 const IMPORT_CHUNK = 250;
-
-interface OpenShard {
-	persisted: PersistedDoc;
-	stopObserving: () => void;
-	/** Serialises view writes so they land in the order the doc changed. */
-	viewWrites: Promise<void>;
-	hasViewFailed: boolean;
-}
 
 /**
  * The device's copy of one user's docs: the root doc, the shards opened so far, and the view
  * store they materialise into. Every write goes to Yjs (persisted by y-indexeddb) first;
  * observers then update the view, whatever the origin of the change (this tab, another tab,
- * later the relay).
+ * the relay).
  */
 export class Replica {
 	readonly userId: UserId;
 	readonly view: ViewDb;
 	#root: PersistedDoc;
-	#shards = new Map<number, Promise<OpenShard>>();
-	#touched = new Set<number>();
+	#shards: ShardSet;
 	#listeners = new Set<ChangeListener>();
 	#watchers = new Set<DocWatcher>();
-	/** Shards in use by a visit; they are not closed under it. */
-	#visits = new Map<number, number>();
 	#newerSchema = false;
-	/** Local changes are marked pending only for an account: a local-only device never syncs. */
-	#tracksPending: boolean;
-	#pendingSeq = 0;
 
-	private constructor(userId: UserId, root: PersistedDoc, view: ViewDb) {
+	private constructor(userId: UserId, root: PersistedDoc, view: ViewDb, pendingSeq: number) {
 		this.userId = userId;
 		this.#root = root;
 		this.view = view;
-		this.#tracksPending = userId !== LOCAL_USER;
+		this.#shards = new ShardSet(
+			userId,
+			view,
+			{
+				changed: (ids) => this.#emit(ids),
+				opened: (name, doc) => this.#watchers.forEach((w) => w.opened(name, doc)),
+				closed: (name) => this.#watchers.forEach((w) => w.closed(name)),
+				migrated: (outcome) => this.#checkMigration(outcome)
+			},
+			userId !== LOCAL_USER,
+			pendingSeq
+		);
 	}
 
 	static async open(userId: UserId): Promise<Replica> {
+		const view = new ViewDb(userId);
 		const root = await openPersistedDoc(rootDocName(userId));
-		const replica = new Replica(userId, root, new ViewDb(userId));
-		replica.#pendingSeq = await lastPendingSeq(replica.view);
+		const replica = new Replica(userId, root, view, await lastPendingSeq(view));
 		replica.#checkMigration(migrateRoot(root.doc));
 		await replica.#catchUpView();
 		return replica;
@@ -123,84 +111,58 @@ export class Replica {
 		return this.#newerSchema;
 	}
 
+	get shardNumbers(): number[] {
+		return shardNumbers(this.#root.doc);
+	}
+
 	onChange(listener: ChangeListener): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
-	}
-
-	/** Reports the docs open now, then every open and close, until the returned stop is called. */
-	async watchDocs(watcher: DocWatcher): Promise<() => void> {
-		this.#watchers.add(watcher);
-		watcher.opened(this.#root.name, this.#root.doc);
-		for (const open of this.#shards.values()) {
-			const { persisted } = await open;
-			watcher.opened(persisted.name, persisted.doc);
-		}
-		return () => this.#watchers.delete(watcher);
-	}
-
-	get shardNumbers(): number[] {
-		return shardNumbers(this.#root.doc);
 	}
 
 	onShardsChanged(listener: () => void): () => void {
 		return observeShards(this.#root.doc, listener);
 	}
 
-	/** Opens a shard for the duration of `work` (e.g. a background sync), then closes it again. */
-	async visitShard(n: number, work: (doc: Y.Doc) => Promise<void>): Promise<void> {
-		this.#visits.set(n, (this.#visits.get(n) ?? 0) + 1);
-		try {
-			await work((await this.#open(n)).persisted.doc);
-		} finally {
-			const left = (this.#visits.get(n) ?? 1) - 1;
-			if (left > 0) this.#visits.set(n, left);
-			else this.#visits.delete(n);
-			await this.#closeInactiveShards();
-		}
+	/** Reports the docs open now, then every open and close, until the returned stop is called. */
+	async watchDocs(watcher: DocWatcher): Promise<() => void> {
+		this.#watchers.add(watcher);
+		watcher.opened(this.#root.name, this.#root.doc);
+		for (const { name, doc } of await this.#shards.openDocs()) watcher.opened(name, doc);
+		return () => this.#watchers.delete(watcher);
 	}
 
-	/**
-	 * The relay has acknowledged every change to this doc made so far: the thoughts marked
-	 * pending in it are synced. Runs in the shard's write queue, after the marks it clears.
-	 */
+	/** Opens a shard for the duration of `work` (e.g. a background sync), then closes it again. */
+	visitShard(n: number, work: (doc: Y.Doc) => Promise<void>): Promise<void> {
+		return this.#shards.visit(n, work, openShardNumber(this.#root.doc));
+	}
+
+	/** The relay has acknowledged every change to this doc so far: its pending thoughts synced. */
 	confirmSynced(name: string): void {
-		const shard = parseDocName(name);
-		if (shard?.kind !== 'shard') return;
-		const upTo = this.#pendingSeq;
-		const open = this.#shards.get(shard.shard);
-		const clear = () => clearPending(this.view, shard.shard, upTo);
-		if (!open) {
-			void clear();
-			return;
-		}
-		void open.then((s) => {
-			s.viewWrites = s.viewWrites.then(clear);
-		});
+		const parsed = parseDocName(name);
+		if (parsed?.kind === 'shard') this.#shards.confirmSynced(parsed.shard);
 	}
 
 	async capture(text: string, createdAt = Date.now()): Promise<ThoughtId> {
 		if (!text.trim()) throw new ReplicaError('empty', 'A thought needs some text.');
 		const id = newThoughtId(createdAt);
 		const fields: ThoughtFields = { text, createdAt, visibility: 'private', pinned: false };
-		const { doc } = await this.#writableShard(await this.#openShardWithRoom());
+		const doc = await this.#writable(await this.#openShardWithRoom());
 		addThought(doc, id, fields, LOCAL_EDIT);
 		return id;
 	}
 
 	async edit(id: ThoughtId, text: string): Promise<void> {
-		const doc = await this.#docOf(id);
-		setThoughtText(doc, id, text, LOCAL_EDIT);
+		setThoughtText(await this.#writable(await this.#shardOf(id)), id, text, LOCAL_EDIT);
 	}
 
 	async setPinned(id: ThoughtId, pinned: boolean): Promise<void> {
-		const doc = await this.#docOf(id);
-		setPinned(doc, id, pinned, LOCAL_EDIT);
+		setPinned(await this.#writable(await this.#shardOf(id)), id, pinned, LOCAL_EDIT);
 	}
 
 	async remove(id: ThoughtId): Promise<RemovedThought> {
 		const shard = await this.#shardOf(id);
-		const doc = await this.#docOf(id);
+		const doc = await this.#writable(shard);
 		const thought = readThought(doc, id);
 		if (!thought) throw new ReplicaError('not-found', 'That thought no longer exists.');
 		removeThought(doc, id, LOCAL_EDIT);
@@ -208,14 +170,14 @@ export class Replica {
 	}
 
 	async restore({ thought, shard }: RemovedThought): Promise<void> {
-		const { doc } = await this.#writableShard(shard);
+		const doc = await this.#writable(shard);
 		if (!readThought(doc, thought.id)) addThought(doc, thought.id, thought, LOCAL_EDIT);
 	}
 
 	/** Reads a thought from its doc, which may be ahead of the view. */
 	async get(id: ThoughtId): Promise<Thought | null> {
 		const shard = await this.#findShard(id);
-		return shard === null ? null : readThought((await this.#open(shard)).persisted.doc, id);
+		return shard === null ? null : readThought(await this.#shards.doc(shard), id);
 	}
 
 	/** Adds the thoughts whose ids are new here; returns how many were added and skipped. */
@@ -231,8 +193,7 @@ export class Replica {
 		const queue = [...fresh.values()].sort((a, b) => a.createdAt - b.createdAt);
 		let done = 0;
 		while (done < queue.length) {
-			const shard = await this.#openShardWithRoom();
-			const { doc } = await this.#writableShard(shard);
+			const doc = await this.#writable(await this.#openShardWithRoom());
 			const room = SHARD_CAPACITY - thoughtCount(doc);
 			const chunk = queue.slice(done, done + Math.min(room, IMPORT_CHUNK));
 			doc.transact(() => {
@@ -242,19 +203,19 @@ export class Replica {
 			await this.flush();
 			onProgress?.(done, queue.length);
 		}
-		await this.#closeInactiveShards();
+		await this.#closeInactive();
 		return { added: queue.length, skipped: thoughts.length - queue.length };
 	}
 
 	/** Every thought, read from the docs themselves (the source of truth), oldest first. */
 	async allThoughts(onProgress?: Progress): Promise<Thought[]> {
-		const numbers = shardNumbers(this.#root.doc);
+		const numbers = this.shardNumbers;
 		const all: Thought[] = [];
 		for (const [i, n] of numbers.entries()) {
-			all.push(...listThoughts((await this.#open(n)).persisted.doc));
+			all.push(...listThoughts(await this.#shards.doc(n)));
 			onProgress?.(i + 1, numbers.length);
 		}
-		await this.#closeInactiveShards();
+		await this.#closeInactive();
 		return all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 	}
 
@@ -265,23 +226,23 @@ export class Replica {
 			await this.view.thoughts.clear();
 			await this.view.checkpoints.clear();
 		});
-		const numbers = shardNumbers(this.#root.doc);
+		const numbers = this.shardNumbers;
 		for (const [i, n] of numbers.entries()) {
-			await materialiseShard(this.view, n, (await this.#open(n)).persisted.doc);
+			await materialiseShard(this.view, n, await this.#shards.doc(n));
 			onProgress?.(i + 1, numbers.length);
 		}
-		await this.#closeInactiveShards();
+		await this.#closeInactive();
 		this.#emit(new Set());
 	}
 
 	/** Resolves once every change seen so far is in the view. */
-	async flush(): Promise<void> {
-		for (const open of this.#shards.values()) await (await open).viewWrites;
+	flush(): Promise<void> {
+		return this.#shards.flush();
 	}
 
 	async close(): Promise<void> {
 		await this.flush();
-		for (const n of [...this.#shards.keys()]) await this.#close(n);
+		await this.#shards.closeAll();
 		for (const watcher of this.#watchers) watcher.closed(this.#root.name);
 		await this.#root.close();
 		this.view.close();
@@ -298,43 +259,33 @@ export class Replica {
 	async #catchUpView(): Promise<void> {
 		const known = await materialisedShards(this.view);
 		const needed = new Set([openShardNumber(this.#root.doc), ...(await dirtyShards(this.view))]);
-		for (const n of shardNumbers(this.#root.doc)) if (!known.has(n)) needed.add(n);
+		for (const n of this.shardNumbers) if (!known.has(n)) needed.add(n);
 		for (const n of needed) {
-			const { doc } = (await this.#open(n)).persisted;
+			const doc = await this.#shards.doc(n);
 			if (!(await isCurrent(this.view, n, doc))) await materialiseShard(this.view, n, doc);
 		}
-		await this.#closeInactiveShards();
+		await this.#closeInactive();
 	}
 
 	async #openShardWithRoom(): Promise<number> {
 		const current = openShardNumber(this.#root.doc);
-		const { doc } = (await this.#open(current)).persisted;
-		if (thoughtCount(doc) < SHARD_CAPACITY) return current;
+		if (thoughtCount(await this.#shards.doc(current)) < SHARD_CAPACITY) return current;
 		addShard(this.#root.doc, current + 1);
 		return current + 1;
 	}
 
-	async #writableShard(n: number): Promise<{ doc: Y.Doc }> {
+	async #writable(n: number): Promise<Y.Doc> {
 		if (this.#newerSchema) {
 			throw new ReplicaError(
 				'newer-schema',
 				'These thoughts were saved by a newer version of Thoughts10x. Reload to update.'
 			);
 		}
-		const open = await this.#open(n);
-		if (!this.#touched.has(n)) {
-			this.#touched.add(n);
-			await markDirty(this.view, n);
-		}
-		return { doc: open.persisted.doc };
+		return this.#shards.docForWrite(n);
 	}
 
-	/** Open shards first: the view may not have caught up with a thought written just now. */
 	async #findShard(id: ThoughtId): Promise<number | null> {
-		for (const [n, open] of this.#shards) {
-			if (hasThought((await open).persisted.doc, id)) return n;
-		}
-		return (await this.view.thoughts.get(id))?.shard ?? null;
+		return (await this.#shards.findOpen(id)) ?? (await this.view.thoughts.get(id))?.shard ?? null;
 	}
 
 	async #shardOf(id: ThoughtId): Promise<number> {
@@ -343,66 +294,8 @@ export class Replica {
 		return shard;
 	}
 
-	async #docOf(id: ThoughtId): Promise<Y.Doc> {
-		return (await this.#writableShard(await this.#shardOf(id))).doc;
-	}
-
-	#open(n: number): Promise<OpenShard> {
-		let open = this.#shards.get(n);
-		if (!open) {
-			open = this.#load(n);
-			this.#shards.set(n, open);
-		}
-		return open;
-	}
-
-	async #load(n: number): Promise<OpenShard> {
-		const persisted = await openPersistedDoc(shardDocName(this.userId, n));
-		this.#checkMigration(migrateShard(persisted.doc));
-		const shard: OpenShard = {
-			persisted,
-			stopObserving: () => {},
-			viewWrites: Promise.resolve(),
-			hasViewFailed: false
-		};
-		shard.stopObserving = observeThoughts(persisted.doc, (ids, origin) => {
-			const seq = this.#tracksPending && origin === LOCAL_EDIT ? ++this.#pendingSeq : 0;
-			shard.viewWrites = shard.viewWrites
-				.then(() => applyToView(this.view, n, persisted.doc, ids))
-				.then(() => (seq ? markPending(this.view, n, ids, seq) : undefined))
-				.then(
-					() => this.#emit(ids),
-					// The shard stays marked dirty, so the next start re-materialises it.
-					(error: unknown) => {
-						shard.hasViewFailed = true;
-						console.error(`View update for shard ${n} failed`, error);
-					}
-				);
-		});
-		for (const watcher of this.#watchers) watcher.opened(persisted.name, persisted.doc);
-		return shard;
-	}
-
-	async #closeInactiveShards(): Promise<void> {
-		const keep = openShardNumber(this.#root.doc);
-		for (const n of [...this.#shards.keys()]) {
-			if (n !== keep && !this.#visits.has(n)) await this.#close(n);
-		}
-	}
-
-	async #close(n: number): Promise<void> {
-		const open = this.#shards.get(n);
-		if (!open) return;
-		this.#shards.delete(n);
-		const shard = await open;
-		await shard.viewWrites;
-		shard.stopObserving();
-		for (const watcher of this.#watchers) watcher.closed(shard.persisted.name);
-		// Every change has reached the view: the next start need not re-check this shard.
-		if (this.#touched.delete(n) && !shard.hasViewFailed) {
-			await markClean(this.view, n, shard.persisted.doc);
-		}
-		await shard.persisted.close();
+	#closeInactive(): Promise<void> {
+		return this.#shards.closeAllBut(openShardNumber(this.#root.doc));
 	}
 
 	#emit(ids: ReadonlySet<ThoughtId>): void {

@@ -1,0 +1,168 @@
+import type * as Y from 'yjs';
+import { migrateShard, observeThoughts, hasThought } from '$sync/doc/shard-doc';
+import type { MigrationOutcome } from '$sync/doc/migrations';
+import { shardDocName } from '$sync/doc-names';
+import type { ThoughtId, UserId } from '$sync/ids';
+import { openPersistedDoc, type PersistedDoc } from './persisted-doc';
+import {
+	applyToView,
+	clearPending,
+	markClean,
+	markDirty,
+	markPending,
+	type ViewDb
+} from './view-store';
+
+/** Transaction origin of edits made on this device (as opposed to other tabs or the relay). */
+export const LOCAL_EDIT = Symbol('local-edit');
+
+export interface ShardEvents {
+	/** Thoughts whose changes have reached the view. */
+	changed(ids: ReadonlySet<ThoughtId>): void;
+	opened(name: string, doc: Y.Doc): void;
+	closed(name: string): void;
+	migrated(outcome: MigrationOutcome): void;
+}
+
+interface OpenShard {
+	persisted: PersistedDoc;
+	stopObserving: () => void;
+	/** Serialises view writes so they land in the order the doc changed. */
+	viewWrites: Promise<void>;
+	hasViewFailed: boolean;
+}
+
+/**
+ * The shard docs a replica has open, each observed into the view store through its own write
+ * queue. Shards edited this session are marked dirty until closed cleanly, so a tab that dies
+ * between a doc write and its view write is repaired at the next start.
+ */
+export class ShardSet {
+	#open = new Map<number, Promise<OpenShard>>();
+	#touched = new Set<number>();
+	#visits = new Map<number, number>();
+	#pendingSeq: number;
+
+	constructor(
+		private readonly userId: UserId,
+		private readonly view: ViewDb,
+		private readonly events: ShardEvents,
+		/** Only an account's changes await the relay; a local-only device marks nothing pending. */
+		private readonly tracksPending: boolean,
+		lastPendingSeq: number
+	) {
+		this.#pendingSeq = lastPendingSeq;
+	}
+
+	async doc(n: number): Promise<Y.Doc> {
+		return (await this.#get(n)).persisted.doc;
+	}
+
+	/** Like `doc`, for writing: the first write of the session marks the shard dirty. */
+	async docForWrite(n: number): Promise<Y.Doc> {
+		const doc = await this.doc(n);
+		if (!this.#touched.has(n)) {
+			this.#touched.add(n);
+			await markDirty(this.view, n);
+		}
+		return doc;
+	}
+
+	async openDocs(): Promise<PersistedDoc[]> {
+		return Promise.all([...this.#open.values()].map(async (open) => (await open).persisted));
+	}
+
+	/** The open shard holding a thought (the view may lag behind a write made just now). */
+	async findOpen(id: ThoughtId): Promise<number | null> {
+		for (const [n, open] of this.#open) if (hasThought((await open).persisted.doc, id)) return n;
+		return null;
+	}
+
+	async visit(n: number, work: (doc: Y.Doc) => Promise<void>, keep: number): Promise<void> {
+		this.#visits.set(n, (this.#visits.get(n) ?? 0) + 1);
+		try {
+			await work(await this.doc(n));
+		} finally {
+			const left = (this.#visits.get(n) ?? 1) - 1;
+			if (left > 0) this.#visits.set(n, left);
+			else this.#visits.delete(n);
+			await this.closeAllBut(keep);
+		}
+	}
+
+	/** Clears pending marks up to now, after the view writes queued so far. */
+	confirmSynced(n: number): void {
+		const upTo = this.#pendingSeq;
+		const clear = () => clearPending(this.view, n, upTo);
+		const open = this.#open.get(n);
+		if (!open) return void clear();
+		void open.then((shard) => {
+			shard.viewWrites = shard.viewWrites.then(clear);
+		});
+	}
+
+	async flush(): Promise<void> {
+		for (const open of this.#open.values()) await (await open).viewWrites;
+	}
+
+	async closeAllBut(keep: number): Promise<void> {
+		for (const n of [...this.#open.keys()]) {
+			if (n !== keep && !this.#visits.has(n)) await this.#close(n);
+		}
+	}
+
+	async closeAll(): Promise<void> {
+		for (const n of [...this.#open.keys()]) await this.#close(n);
+	}
+
+	#get(n: number): Promise<OpenShard> {
+		let open = this.#open.get(n);
+		if (!open) {
+			open = this.#load(n);
+			this.#open.set(n, open);
+		}
+		return open;
+	}
+
+	async #load(n: number): Promise<OpenShard> {
+		const persisted = await openPersistedDoc(shardDocName(this.userId, n));
+		this.events.migrated(migrateShard(persisted.doc));
+		const shard: OpenShard = {
+			persisted,
+			stopObserving: () => {},
+			viewWrites: Promise.resolve(),
+			hasViewFailed: false
+		};
+		shard.stopObserving = observeThoughts(persisted.doc, (ids, origin) => {
+			const seq = this.tracksPending && origin === LOCAL_EDIT ? ++this.#pendingSeq : 0;
+			shard.viewWrites = shard.viewWrites
+				.then(() => applyToView(this.view, n, persisted.doc, ids))
+				.then(() => (seq ? markPending(this.view, n, ids, seq) : undefined))
+				.then(
+					() => this.events.changed(ids),
+					// The shard stays marked dirty, so the next start re-materialises it.
+					(error: unknown) => {
+						shard.hasViewFailed = true;
+						console.error(`View update for shard ${n} failed`, error);
+					}
+				);
+		});
+		this.events.opened(persisted.name, persisted.doc);
+		return shard;
+	}
+
+	async #close(n: number): Promise<void> {
+		const open = this.#open.get(n);
+		if (!open) return;
+		this.#open.delete(n);
+		const shard = await open;
+		await shard.viewWrites;
+		shard.stopObserving();
+		this.events.closed(shard.persisted.name);
+		// Every change has reached the view: the next start need not re-check this shard.
+		if (this.#touched.delete(n) && !shard.hasViewFailed) {
+			await markClean(this.view, n, shard.persisted.doc);
+		}
+		await shard.persisted.close();
+	}
+}
