@@ -14,6 +14,15 @@ export interface Route {
 	handle(context: RouteContext): Promise<void> | void;
 }
 
+/** A path segment with a broken percent-escape names nothing that exists. */
+function decodeParam(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		throw new HttpError(404, 'not_found', 'Nothing lives at this address.');
+	}
+}
+
 /**
  * Matches a request against the routes. Returns false when no route's path matches, so the
  * caller can pass the request on (to SvelteKit). Errors become typed JSON responses; anything
@@ -31,7 +40,7 @@ export async function route(
 		const found = matching.find((r) => r.method === req.method);
 		if (!found)
 			throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here.`);
-		const params = found.path.exec(path)!.slice(1).map(decodeURIComponent);
+		const params = found.path.exec(path)!.slice(1).map(decodeParam);
 		await found.handle({ req, res, params });
 	} catch (error) {
 		if (error instanceof HttpError) sendError(res, error);

@@ -9,7 +9,8 @@ import { RelayError, guarded } from './guarded';
 export interface SocketContext {
 	userId: string;
 	sessionId: string;
-	socket: { hasAuthenticated: boolean };
+	/** Documents this socket has authenticated; messages for any other count as pre-auth. */
+	socket: { authenticated: Set<string> };
 }
 
 /**
@@ -34,7 +35,7 @@ export function authenticate(auth: AuthService, metrics: Metrics): Extension {
 					metrics.authFailures.inc({ where: 'document' });
 					throw new RelayError(CLOSE.forbidden.code, CLOSE.forbidden.reason);
 				}
-				socket.socket.hasAuthenticated = true;
+				socket.socket.authenticated.add(documentName);
 				return { userId: socket.userId };
 			},
 			CLOSE.forbidden

@@ -19,8 +19,8 @@ const MAX_AWARENESS_BYTES = 8 * 1024;
 
 /**
  * Checks every message before Hocuspocus applies it. Stateless broadcasts (the 3.4 opcode-6
- * bypass) and server-only types are refused; every document update must decode as a whole V1
- * update first, because a malformed one can half-apply before it throws.
+ * bypass) and server-only types are refused; every document update must decode and apply
+ * cleanly on its own first, because a malformed one can half-apply before it throws.
  */
 export function messageGuard(metrics: Metrics): Extension {
 	return {
@@ -53,7 +53,16 @@ export function inspect(message: Uint8Array): string | null {
 		if (type !== SYNC && type !== SYNC_REPLY) return null;
 		const step = decoding.readVarUint(decoder);
 		if (step !== SYNC_STEP_2 && step !== SYNC_UPDATE) return null;
-		Y.decodeUpdate(decoding.readVarUint8Array(decoder));
+		const update = decoding.readVarUint8Array(decoder);
+		Y.decodeUpdate(update);
+		// Some corrupt updates decode but throw half-way through applying, leaving the part
+		// before the throw in the document. Applying to an empty doc first catches them cheaply.
+		const trial = new Y.Doc();
+		try {
+			Y.applyUpdate(trial, update);
+		} finally {
+			trial.destroy();
+		}
 		return null;
 	} catch {
 		return 'malformed';

@@ -1,6 +1,7 @@
 import type { Hocuspocus } from '@hocuspocus/server';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import * as decoding from 'lib0/decoding';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE, SYNC_PATH } from '../../sync/protocol/close-codes';
 import { SESSION_COOKIE, readCookie } from '../http/cookies';
@@ -68,7 +69,7 @@ export class UpgradeHandler {
 			const context: SocketContext = {
 				userId: session.userId,
 				sessionId: session.sessionId,
-				socket: { hasAuthenticated: false }
+				socket: { authenticated: new Set() }
 			};
 			this.#track(ws, session.sessionId, address);
 			this.#enforceBudgets(ws, context);
@@ -117,12 +118,14 @@ export class UpgradeHandler {
 		let tokens = limits.messagesPerSecond * 2;
 		let refilledAt = Date.now();
 		const timer = setTimeout(() => {
-			if (!context.socket.hasAuthenticated)
+			if (context.socket.authenticated.size === 0) {
 				ws.close(CLOSE.authTimeout.code, CLOSE.authTimeout.reason);
+			}
 		}, limits.authTimeoutMs);
 		ws.once('close', () => clearTimeout(timer));
 		ws.on('message', (data: Buffer) => {
-			if (!context.socket.hasAuthenticated) {
+			// Hocuspocus queues messages for a document until it authenticates: budget them.
+			if (!context.socket.authenticated.has(documentNameOf(data))) {
 				preAuthBytes += data.length;
 				preAuthMessages++;
 				if (preAuthBytes > limits.preAuthBytes || preAuthMessages > limits.preAuthMessages) {
@@ -141,6 +144,14 @@ export class UpgradeHandler {
 				ws.close(CLOSE.tooMuch.code, CLOSE.tooMuch.reason);
 			}
 		});
+	}
+}
+
+function documentNameOf(message: Buffer): string {
+	try {
+		return decoding.readVarString(decoding.createDecoder(message));
+	} catch {
+		return '';
 	}
 }
 

@@ -15,7 +15,7 @@ import {
 	type Account,
 	type TestServer
 } from './harness';
-import { authMessage, parseFrame } from './frames';
+import { authMessage, parseFrame, syncMessage } from './frames';
 
 let t: TestServer;
 let alice: Account;
@@ -117,6 +117,24 @@ describe('owner-only documents', () => {
 			ws.on('close', (c: number) => resolve(c));
 		});
 		expect(code).toBe(4408);
+	});
+});
+
+describe('limits', () => {
+	it('budgets messages for documents not yet authenticated, even after another one was', async () => {
+		const own = shardDocName(alice.userId as UserId, 0);
+		const ws = new (cookieSocket(alice.cookie))(t.wsUrl);
+		await new Promise((resolve) => ws.on('open', resolve));
+		const firstReply = new Promise((resolve) => ws.once('message', resolve));
+		ws.send(authMessage(own, await relayToken(t.base, alice)));
+		await firstReply;
+		const closed = new Promise<number>((resolve) =>
+			ws.on('close', (code: number) => resolve(code))
+		);
+		// Never authenticated: Hocuspocus would queue all of these in memory.
+		const queued = syncMessage(`u/${alice.userId}/shard/1`, 0, new Uint8Array(1000));
+		for (let i = 0; i < DEFAULT_RELAY_LIMITS.preAuthMessages + 10; i++) ws.send(queued);
+		expect(await closed).toBe(4429);
 	});
 });
 
