@@ -10,6 +10,8 @@ export default defineConfig({
 			process.env.NODE_ENV === 'development' ? 'development' : 'production'
 		)
 	},
+	// The AI worker imports modules (onnxruntime-web): it must be built as an ES module worker.
+	worker: { format: 'es' },
 	server: {
 		// `npm run dev` runs the API and relay beside Vite (scripts/dev.mjs); proxy to them.
 		proxy: process.env.DEV_API_PORT
@@ -32,7 +34,7 @@ export default defineConfig({
 			injectManifest: {
 				// A pattern starting with client/ replaces the plugin's defaults: list everything.
 				globPatterns: [
-					'client/**/*.{js,mjs,css,ico,png,svg,webp,webmanifest,wasm,woff2,json,txt}',
+					'client/**/*.{js,mjs,css,ico,png,svg,webp,webmanifest,wasm,woff2,json,txt,onnx}',
 					'prerendered/**/*.{html,json}'
 				],
 				maximumFileSizeToCacheInBytes: 32 * 1024 * 1024
@@ -41,7 +43,7 @@ export default defineConfig({
 		})
 	],
 	test: {
-		include: ['{src,sync,server,scripts}/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		include: ['{src,sync,server,scripts,models}/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		environment: 'node',
 		testTimeout: 20_000
 	}

@@ -48,11 +48,35 @@ export interface PendingMark {
 	seq: number;
 }
 
+/** One thought's vector from one model; `hash` is the content hash it was computed from. */
+export interface VectorRow {
+	id: ThoughtId;
+	model: string;
+	hash: string;
+	vector: Float32Array;
+}
+
+/** One inference job, as the AI usage screen shows it. */
+export interface InferenceRecord {
+	seq?: number;
+	at: number;
+	model: string;
+	version: string;
+	backend: string;
+	batch: number;
+	inputChars: number;
+	inputTokens: number;
+	queueMs: number;
+	runMs: number;
+}
+
 export class ViewDb extends Dexie {
 	thoughts!: Table<ThoughtRow, ThoughtId>;
 	checkpoints!: Table<ShardCheckpoint, number>;
 	drafts!: Table<Draft, string>;
 	pending!: Table<PendingMark, ThoughtId>;
+	vectors!: Table<VectorRow, [ThoughtId, string]>;
+	inferences!: Table<InferenceRecord, number>;
 
 	constructor(userId: UserId) {
 		super(`t10x-view:${userId}`);
@@ -62,6 +86,7 @@ export class ViewDb extends Dexie {
 			drafts: 'key'
 		});
 		this.version(2).stores({ pending: 'id, shard, seq' });
+		this.version(3).stores({ vectors: '[id+model], model', inferences: '++seq, at' });
 	}
 }
 

@@ -1,0 +1,73 @@
+import type { InferenceRecord } from '$lib/replica/view-store';
+import type { JobStats, ModelRef, WorkerRequest, WorkerResponse } from './protocol';
+
+type Pending = {
+	resolve: (result: { vectors: Float32Array[]; stats: JobStats }) => void;
+	reject: (error: Error) => void;
+};
+
+/**
+ * The page's handle on the AI worker: queues jobs, splits the returned matrix into vectors and
+ * records every job in the inference log.
+ */
+export class AiClient {
+	#worker: Worker | null = null;
+	#jobs = new Map<number, Pending>();
+	#nextJob = 1;
+
+	constructor(private readonly record: (entry: InferenceRecord) => Promise<unknown>) {}
+
+	async embed(model: ModelRef, texts: string[]): Promise<Float32Array[]> {
+		if (texts.length === 0) return [];
+		const { vectors, stats } = await new Promise<{ vectors: Float32Array[]; stats: JobStats }>(
+			(resolve, reject) => {
+				const jobId = this.#nextJob++;
+				this.#jobs.set(jobId, { resolve, reject });
+				const request: WorkerRequest = {
+					type: 'embed',
+					jobId,
+					model,
+					texts,
+					queuedAt: performance.timeOrigin + performance.now()
+				};
+				this.#workerOrStart().postMessage(request);
+			}
+		);
+		await this.record({ at: Date.now(), model: model.id, version: model.version, ...stats });
+		return vectors;
+	}
+
+	terminate(): void {
+		this.#worker?.terminate();
+		this.#worker = null;
+		for (const job of this.#jobs.values()) job.reject(new Error('The AI worker was stopped.'));
+		this.#jobs.clear();
+	}
+
+	#workerOrStart(): Worker {
+		if (this.#worker) return this.#worker;
+		const worker = new Worker(new URL('./ai.worker.ts', import.meta.url), { type: 'module' });
+		worker.onmessage = (event: MessageEvent<WorkerResponse>) => this.#settle(event.data);
+		worker.onerror = (event) => {
+			for (const job of this.#jobs.values())
+				job.reject(new Error(event.message || 'AI worker failed'));
+			this.#jobs.clear();
+			this.#worker = null;
+		};
+		this.#worker = worker;
+		return worker;
+	}
+
+	#settle(response: WorkerResponse): void {
+		const job = this.#jobs.get(response.jobId);
+		if (!job) return;
+		this.#jobs.delete(response.jobId);
+		if (response.type === 'failed') return job.reject(new Error(response.message));
+		const { dims, vectors } = response;
+		// Copies, not views: a stored view would drag the whole batch buffer into IndexedDB.
+		const split = Array.from({ length: vectors.length / dims }, (_, i) =>
+			vectors.slice(i * dims, (i + 1) * dims)
+		);
+		job.resolve({ vectors: split, stats: response.stats });
+	}
+}

@@ -1,0 +1,61 @@
+/// <reference lib="webworker" />
+import type { ModelRef, WorkerRequest, WorkerResponse } from './protocol';
+import { loadStaticModel, type LoadedModel } from './static-model';
+
+/**
+ * The AI worker: runs models off the main thread, one job at a time, and reports what each job
+ * cost. Models are loaded once per id and version.
+ */
+const models = new Map<string, Promise<LoadedModel>>();
+let queue = Promise.resolve();
+
+function modelFor(ref: ModelRef): Promise<LoadedModel> {
+	const key = `${ref.id}@${ref.version}`;
+	let model = models.get(key);
+	if (!model) {
+		model = loadStaticModel(ref);
+		models.set(key, model);
+		// A failed load may succeed later (e.g. back online): do not cache the failure.
+		model.catch(() => models.delete(key));
+	}
+	return model;
+}
+
+async function embed(request: WorkerRequest): Promise<WorkerResponse> {
+	const started = performance.timeOrigin + performance.now();
+	const model = await modelFor(request.model);
+	const runStart = performance.now();
+	const { vectors, tokens } = await model.run(request.texts);
+	return {
+		type: 'embedded',
+		jobId: request.jobId,
+		dims: model.dims,
+		vectors,
+		stats: {
+			backend: 'wasm',
+			batch: request.texts.length,
+			inputChars: request.texts.reduce((sum, text) => sum + text.length, 0),
+			inputTokens: tokens,
+			queueMs: started - request.queuedAt,
+			runMs: performance.now() - runStart
+		}
+	};
+}
+
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+	const request = event.data;
+	queue = queue.then(async () => {
+		let response: WorkerResponse;
+		try {
+			response = await embed(request);
+		} catch (error) {
+			response = {
+				type: 'failed',
+				jobId: request.jobId,
+				message: error instanceof Error ? error.message : String(error)
+			};
+		}
+		const transfer = response.type === 'embedded' ? [response.vectors.buffer] : [];
+		(self as unknown as DedicatedWorkerGlobalScope).postMessage(response, transfer);
+	});
+};

@@ -1,0 +1,34 @@
+/**
+ * Messages between the page and the AI worker. Vectors travel as one transferred Float32Array
+ * of `count × dims` values, so a batch costs a single copy-free message.
+ */
+export type Backend = 'wasm' | 'webgpu' | 'server' | 'typescript';
+
+export interface ModelRef {
+	id: string;
+	version: string;
+	/** Folder the model's files are served from, e.g. `/models/glove-sif-50k/`. */
+	baseUrl: string;
+}
+
+export type WorkerRequest = {
+	type: 'embed';
+	jobId: number;
+	model: ModelRef;
+	texts: string[];
+	/** performance.timeOrigin + now when the page queued the job, for queue time. */
+	queuedAt: number;
+};
+
+export interface JobStats {
+	backend: Backend;
+	batch: number;
+	inputChars: number;
+	inputTokens: number;
+	queueMs: number;
+	runMs: number;
+}
+
+export type WorkerResponse =
+	| { type: 'embedded'; jobId: number; dims: number; vectors: Float32Array; stats: JobStats }
+	| { type: 'failed'; jobId: number; message: string };

@@ -1,0 +1,151 @@
+import { handleError } from '$lib/app/handle-error';
+import type { Replica } from '$lib/replica/replica';
+import type { ThoughtRow } from '$lib/replica/view-store';
+import { cosine } from '$sync/ai/static-embedder';
+import type { ThoughtId } from '$sync/ids';
+import { AiClient } from './ai-client';
+import type { ModelRef } from './protocol';
+import { topK, type Scored } from './rank-fusion';
+
+const BATCH = 128;
+
+/**
+ * Every thought's vector for one model, kept in memory for brute-force cosine search (10k × 100
+ * dims is a few ms) and in the view store so a restart re-embeds only what changed (content hash).
+ */
+export class SemanticIndex {
+	progress = $state({ done: 0, total: 0 });
+	isIndexing = $state(false);
+	isAvailable = $state(true);
+	readonly ai: AiClient;
+	#vectors = new Map<ThoughtId, Float32Array>();
+	#dirty = new Set<ThoughtId>();
+	#run: Promise<void> | null = null;
+	#started: Promise<void> | null = null;
+	#updateListeners = new Set<() => void>();
+
+	constructor(
+		private readonly replica: Replica,
+		readonly model: ModelRef
+	) {
+		this.ai = new AiClient((entry) => replica.view.inferences.add(entry));
+		replica.onChange((ids) => {
+			for (const id of ids) this.#dirty.add(id);
+			this.#schedule();
+		});
+	}
+
+	/** Called after each batch of new vectors, e.g. to refresh results shown meanwhile. */
+	onUpdated(listener: () => void): () => void {
+		this.#updateListeners.add(listener);
+		return () => this.#updateListeners.delete(listener);
+	}
+
+	get size(): number {
+		return this.#vectors.size;
+	}
+
+	/** Loads stored vectors, then embeds every thought whose text changed since (once). */
+	start(): Promise<void> {
+		this.#started ??= this.#schedule(true);
+		return this.#started;
+	}
+
+	async embedText(text: string): Promise<Float32Array> {
+		const [vector] = await this.ai.embed(this.model, [text]);
+		return vector;
+	}
+
+	nearest(
+		query: Float32Array,
+		k: number,
+		minScore: number,
+		exclude?: ThoughtId
+	): Scored<ThoughtId>[] {
+		const scored = (function* (vectors: Map<ThoughtId, Float32Array>) {
+			for (const [id, vector] of vectors) {
+				if (id === exclude) continue;
+				const score = cosine(query, vector);
+				if (score >= minScore) yield { id, score };
+			}
+		})(this.#vectors);
+		return topK(scored, k);
+	}
+
+	vectorOf(id: ThoughtId): Float32Array | undefined {
+		return this.#vectors.get(id);
+	}
+
+	#schedule(isFull = false): Promise<void> {
+		const previous = this.#run ?? Promise.resolve();
+		this.#run = previous
+			.then(() => (isFull ? this.#catchUp() : this.#embedDirty()))
+			.catch((error: unknown) => {
+				this.isAvailable = false;
+				handleError(error, 'On-device AI could not start');
+			})
+			.finally(() => (this.isIndexing = false));
+		return this.#run;
+	}
+
+	async #catchUp(): Promise<void> {
+		const view = this.replica.view;
+		const stored = await view.vectors.where('model').equals(this.model.id).toArray();
+		const hashes = new Map(stored.map((row) => [row.id, row.hash]));
+		for (const row of stored) this.#vectors.set(row.id, row.vector);
+		const rows = await view.thoughts.toArray();
+		const live = new Set(rows.map((row) => row.id));
+		const gone = stored.filter((row) => !live.has(row.id)).map((row) => [row.id, this.model.id]);
+		await view.vectors.bulkDelete(gone as [ThoughtId, string][]);
+		for (const [id] of gone) this.#vectors.delete(id as ThoughtId);
+		await this.#embed(rows.filter((row) => hashes.get(row.id) !== row.hash));
+	}
+
+	async #embedDirty(): Promise<void> {
+		const ids = [...this.#dirty];
+		this.#dirty.clear();
+		const rows = await this.replica.view.thoughts.bulkGet(ids);
+		rows.forEach((row, i) => {
+			if (!row) this.#vectors.delete(ids[i]);
+		});
+		await this.replica.view.vectors.bulkDelete(
+			ids.filter((_, i) => !rows[i]).map((id) => [id, this.model.id] as [ThoughtId, string])
+		);
+		await this.#embed(rows.filter((row): row is ThoughtRow => !!row));
+	}
+
+	async #embed(rows: ThoughtRow[]): Promise<void> {
+		if (rows.length === 0) return;
+		this.isIndexing = true;
+		this.progress = { done: 0, total: rows.length };
+		for (let i = 0; i < rows.length; i += BATCH) {
+			const batch = rows.slice(i, i + BATCH);
+			const vectors = await this.ai.embed(
+				this.model,
+				batch.map((row) => row.text)
+			);
+			await this.replica.view.vectors.bulkPut(
+				batch.map((row, j) => ({
+					id: row.id,
+					model: this.model.id,
+					hash: row.hash,
+					vector: vectors[j]
+				}))
+			);
+			batch.forEach((row, j) => this.#vectors.set(row.id, vectors[j]));
+			for (const listener of this.#updateListeners) listener();
+			this.progress = { done: Math.min(i + BATCH, rows.length), total: rows.length };
+		}
+	}
+}
+
+const indexes = new WeakMap<Replica, SemanticIndex>();
+
+export function semanticIndexFor(replica: Replica, model: ModelRef): SemanticIndex {
+	let index = indexes.get(replica);
+	if (!index) {
+		index = new SemanticIndex(replica, model);
+		indexes.set(replica, index);
+	}
+	return index;
+}

@@ -1,0 +1,81 @@
+import { handleError } from '$lib/app/handle-error';
+import type { SemanticIndex } from '$lib/ai/semantic-index.svelte';
+import type { Replica } from '$lib/replica/replica';
+import type { ThoughtRow } from '$lib/replica/view-store';
+import { words } from '$sync/ai/tokenizer';
+import type { ThoughtId } from '$sync/ids';
+import { parseTags } from '$sync/tags';
+
+const DEBOUNCE_MS = 300;
+const SHOWN = 3;
+const NEIGHBOURS = 10;
+const MIN_SIMILARITY = 0.3;
+
+/**
+ * Nearest thoughts to a text being written or read, and the tags those neighbours carry that
+ * the text does not have yet. Follows the text as it changes, debounced.
+ */
+export class Related {
+	rows = $state.raw<ThoughtRow[]>([]);
+	suggestedTags = $state.raw<string[]>([]);
+	#timer: ReturnType<typeof setTimeout> | undefined;
+	#run = 0;
+
+	constructor(
+		private readonly replica: Replica,
+		private readonly semantic: SemanticIndex
+	) {}
+
+	follow(text: string, exclude?: ThoughtId): void {
+		clearTimeout(this.#timer);
+		this.#timer = setTimeout(() => void this.#update(text, exclude), DEBOUNCE_MS);
+	}
+
+	stop(): void {
+		clearTimeout(this.#timer);
+		this.#run++;
+	}
+
+	async #update(text: string, exclude?: ThoughtId): Promise<void> {
+		const run = ++this.#run;
+		if (words(text).length < 2 || !this.semantic.isAvailable) {
+			this.rows = [];
+			this.suggestedTags = [];
+			return;
+		}
+		try {
+			// Neighbours only exist once the stored vectors are loaded.
+			await this.semantic.start();
+			const vector = await this.semantic.embedText(text);
+			const hits = this.semantic.nearest(vector, NEIGHBOURS, MIN_SIMILARITY, exclude);
+			const rows = (await this.replica.view.thoughts.bulkGet(hits.map((hit) => hit.id))).filter(
+				(row): row is ThoughtRow => !!row
+			);
+			if (run !== this.#run) return;
+			this.rows = rows.slice(0, SHOWN);
+			this.suggestedTags = suggestTags(rows, hits, parseTags(text));
+		} catch (error) {
+			handleError(error, 'Could not find related thoughts');
+		}
+	}
+}
+
+/** Tags of the neighbours, weighted by similarity, minus the ones already written. */
+function suggestTags(
+	rows: ThoughtRow[],
+	hits: { id: ThoughtId; score: number }[],
+	written: string[]
+): string[] {
+	const score = new Map(hits.map((hit) => [hit.id, hit.score]));
+	const weights = new Map<string, number>();
+	for (const row of rows) {
+		for (const tag of row.tags) {
+			if (!written.includes(tag))
+				weights.set(tag, (weights.get(tag) ?? 0) + (score.get(row.id) ?? 0));
+		}
+	}
+	return [...weights]
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, 3)
+		.map(([tag]) => tag);
+}

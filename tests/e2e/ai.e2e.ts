@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test';
+import { capture, timeline, waitForServiceWorker } from './support';
+
+test('search by meaning, related thoughts and the inference log all work offline', async ({
+	browser
+}) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto('/');
+	await waitForServiceWorker(page);
+	// Everything the AI needs (worker, wasm runtime, model, vocabulary) is precached.
+	await context.setOffline(true);
+	await page.reload();
+
+	await capture(page, 'I adopted a kitten today');
+	await capture(page, 'Quarterly budget review with the finance team');
+	await capture(page, 'Our puppy chewed the sofa again');
+	await capture(page, 'Tried a new recipe for lentil soup');
+
+	const search = page.getByRole('searchbox', { name: 'Search thoughts' });
+	await search.fill('cat');
+	const results = page.getByRole('list', { name: 'Search results' });
+	// No word in common: only the meaning connects them. (A puppy is close to a cat too.)
+	await expect(
+		results.getByRole('listitem').filter({ hasText: 'I adopted a kitten today' })
+	).toBeVisible();
+	await expect(results).not.toContainText('Quarterly budget');
+	await search.fill('');
+
+	await timeline(page)
+		.getByRole('listitem')
+		.filter({ hasText: 'Our puppy chewed the sofa again' })
+		.getByRole('link', { name: /Open thought/ })
+		.click();
+	const related = page.getByRole('list', { name: 'Related thoughts' });
+	await expect(related).toContainText('I adopted a kitten today');
+
+	// Writing shows related thoughts and offers the tags of similar tagged thoughts.
+	await page.goto('/');
+	await capture(page, 'Vet appointment for the dog next week #pets');
+	await page
+		.getByRole('textbox', { name: 'New thought' })
+		.fill('the kitten needs her vaccinations');
+	await expect(page.getByRole('list', { name: 'Related thoughts' })).toContainText('kitten');
+	await page.getByRole('button', { name: 'Add tag #pets' }).click();
+	await expect(page.getByRole('textbox', { name: 'New thought' })).toHaveValue(
+		'the kitten needs her vaccinations #pets'
+	);
+
+	await page.goto('/ai');
+	const log = page.getByRole('table', { name: 'Inference log' });
+	await expect(log.getByRole('row').nth(1)).toContainText('glove-sif-50k');
+	await expect(log).toContainText('wasm');
+	await context.close();
+});
