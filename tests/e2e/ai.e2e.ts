@@ -51,5 +51,10 @@ test('search by meaning, related thoughts and the inference log all work offline
 	const log = page.getByRole('table', { name: 'Inference log' });
 	await expect(log.getByRole('row').nth(1)).toContainText('glove-sif-50k');
 	await expect(log).toContainText('wasm');
+	// The registry lists the built-in model as the active embedder.
+	const models = page.getByRole('list', { name: 'Models' });
+	await expect(models.getByRole('listitem').filter({ hasText: 'glove-sif-50k' })).toContainText(
+		'Active'
+	);
 	await context.close();
 });

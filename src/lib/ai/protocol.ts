@@ -7,8 +7,11 @@ export type Backend = 'wasm' | 'webgpu' | 'server' | 'typescript';
 export interface ModelRef {
 	id: string;
 	version: string;
-	/** Folder the model's files are served from, e.g. `/models/glove-sif-50k/`. */
-	baseUrl: string;
+	kind: 'static' | 'transformers';
+	/** Static models: the folder of model.onnx + vocab.txt. Transformers: the model name. */
+	location: string;
+	/** Transformer models only: the person agreed to download it from the model hub. */
+	allowDownload?: boolean;
 }
 
 export type WorkerRequest = {

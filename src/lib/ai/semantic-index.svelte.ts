@@ -138,14 +138,3 @@ export class SemanticIndex {
 		}
 	}
 }
-
-const indexes = new WeakMap<Replica, SemanticIndex>();
-
-export function semanticIndexFor(replica: Replica, model: ModelRef): SemanticIndex {
-	let index = indexes.get(replica);
-	if (!index) {
-		index = new SemanticIndex(replica, model);
-		indexes.set(replica, index);
-	}
-	return index;
-}

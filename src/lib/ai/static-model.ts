@@ -16,8 +16,8 @@ export interface LoadedModel {
 /** Loads a static embedder (model.onnx + vocab.txt) into onnxruntime-web's wasm backend. */
 export async function loadStaticModel(model: ModelRef): Promise<LoadedModel> {
 	const [graph, vocabText] = await Promise.all([
-		fetchBytes(`${model.baseUrl}model.onnx`),
-		fetch(`${model.baseUrl}vocab.txt`).then((res) => res.text())
+		fetchBytes(`${model.location}model.onnx`),
+		fetch(`${model.location}vocab.txt`).then((res) => res.text())
 	]);
 	const vocab: Vocabulary = parseVocabulary(vocabText);
 	const session = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'] });

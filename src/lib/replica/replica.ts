@@ -19,6 +19,14 @@ import {
 	type ThoughtFields
 } from '$sync/doc/shard-doc';
 import type { MigrationOutcome } from '$sync/doc/migrations';
+import {
+	activeEmbedderId,
+	listModels,
+	observeModels,
+	registerModel,
+	setActiveEmbedder,
+	type ModelEntry
+} from '$sync/doc/model-registry';
 import { parseDocName, rootDocName } from '$sync/doc-names';
 import { LOCAL_USER, newThoughtId, type ThoughtId, type UserId } from '$sync/ids';
 import { openPersistedDoc, type PersistedDoc } from './persisted-doc';
@@ -122,6 +130,27 @@ export class Replica {
 
 	onShardsChanged(listener: () => void): () => void {
 		return observeShards(this.#root.doc, listener);
+	}
+
+	/** The model registry lives in the root doc, so every device of the user shares it. */
+	get models(): ModelEntry[] {
+		return listModels(this.#root.doc);
+	}
+
+	get activeEmbedderId(): string | null {
+		return activeEmbedderId(this.#root.doc);
+	}
+
+	registerModel(entry: ModelEntry): void {
+		registerModel(this.#root.doc, entry);
+	}
+
+	setActiveEmbedder(id: string): void {
+		setActiveEmbedder(this.#root.doc, id);
+	}
+
+	onModelsChanged(listener: () => void): () => void {
+		return observeModels(this.#root.doc, listener);
 	}
 
 	/** Reports the docs open now, then every open and close, until the returned stop is called. */

@@ -23,7 +23,8 @@ export class Related {
 
 	constructor(
 		private readonly replica: Replica,
-		private readonly semantic: SemanticIndex
+		/** The active embedder's index, read at each update (it may change). */
+		private readonly semanticIndex: () => SemanticIndex
 	) {}
 
 	follow(text: string, exclude?: ThoughtId): void {
@@ -38,16 +39,17 @@ export class Related {
 
 	async #update(text: string, exclude?: ThoughtId): Promise<void> {
 		const run = ++this.#run;
-		if (words(text).length < 2 || !this.semantic.isAvailable) {
+		const semantic = this.semanticIndex();
+		if (words(text).length < 2 || !semantic.isAvailable) {
 			this.rows = [];
 			this.suggestedTags = [];
 			return;
 		}
 		try {
 			// Neighbours only exist once the stored vectors are loaded.
-			await this.semantic.start();
-			const vector = await this.semantic.embedText(text);
-			const hits = this.semantic.nearest(vector, NEIGHBOURS, MIN_SIMILARITY, exclude);
+			await semantic.start();
+			const vector = await semantic.embedText(text);
+			const hits = semantic.nearest(vector, NEIGHBOURS, MIN_SIMILARITY, exclude);
 			const rows = (await this.replica.view.thoughts.bulkGet(hits.map((hit) => hit.id))).filter(
 				(row): row is ThoughtRow => !!row
 			);

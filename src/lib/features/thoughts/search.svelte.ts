@@ -24,17 +24,17 @@ export class Search {
 	isReady = $state(false);
 	isActive = $derived(this.query.trim().length > 0);
 	#replica: Replica;
-	#semantic: SemanticIndex | null;
+	#semantic: () => SemanticIndex | null;
 	#index = new ThoughtSearchIndex();
 	#building: Promise<void> | undefined;
 	#run = 0;
 
-	constructor(replica: Replica, semantic: SemanticIndex | null) {
+	constructor(replica: Replica, semantic: () => SemanticIndex | null) {
 		this.#replica = replica;
 		this.#semantic = semantic;
 		replica.onChange((ids) => void this.#reindex([...ids]));
 		// Results shown while thoughts were still being embedded improve as vectors arrive.
-		semantic?.onUpdated(
+		semantic()?.onUpdated(
 			throttle(() => {
 				if (this.isReady && this.isActive) void this.#search(this.query);
 			}, REFRESH_MS)
@@ -80,7 +80,7 @@ export class Search {
 
 	async #hybridIds(query: string): Promise<ThoughtId[]> {
 		const byWords = this.#index.search(query, CANDIDATES);
-		const semantic = this.#semantic;
+		const semantic = this.#semantic();
 		if (!semantic?.isAvailable || semantic.size === 0 || !query.trim()) {
 			return byWords.slice(0, RESULTS);
 		}
@@ -97,7 +97,7 @@ export class Search {
 
 const searches = new WeakMap<Replica, Search>();
 
-export function searchFor(replica: Replica, semantic: SemanticIndex | null): Search {
+export function searchFor(replica: Replica, semantic: () => SemanticIndex | null): Search {
 	let search = searches.get(replica);
 	if (!search) {
 		search = new Search(replica, semantic);
