@@ -13,7 +13,13 @@ export class ThoughtSearchIndex {
 		fields: ['text', 'tags'],
 		extractField: (doc, field) =>
 			field === 'tags' ? doc.tags.join(' ') : (doc[field as keyof Doc] as string),
-		searchOptions: { prefix: true, fuzzy: 0.2, boost: { tags: 2 }, combineWith: 'AND' }
+		searchOptions: {
+			prefix: true,
+			// Typos are tolerated in longer words only: a short word one edit away is another word.
+			fuzzy: (term: string) => (term.length > 4 ? 0.2 : false),
+			boost: { tags: 2 },
+			combineWith: 'AND'
+		}
 	});
 
 	get size(): number {

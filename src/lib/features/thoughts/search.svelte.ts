@@ -11,7 +11,7 @@ import { ThoughtSearchIndex } from './search-index';
 const CANDIDATES = 100;
 const RESULTS = 50;
 /** Below this cosine a thought is not about the query (tuned on models/eval; see EVAL.md). */
-const MIN_SIMILARITY = 0.35;
+const MIN_SIMILARITY = 0.3;
 const REFRESH_MS = 500;
 
 /**
