@@ -18,7 +18,10 @@ export default ts.config(
 		rules: {
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
 			// Shared ids are rendered by index-free each blocks keyed by id; resolve() is not used.
-			'svelte/no-navigation-without-resolve': 'off'
+			'svelte/no-navigation-without-resolve': 'off',
+			// State classes keep private caches (Map/Set) that nothing renders; rendered state is
+			// $state.raw replaced wholesale. Svelte's reactive collections would only add cost.
+			'svelte/prefer-svelte-reactivity': 'off'
 		}
 	},
 	{

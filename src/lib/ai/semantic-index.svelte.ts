@@ -31,7 +31,7 @@ export class SemanticIndex {
 		this.ai = new AiClient((entry) => replica.view.inferences.add(entry));
 		replica.onChange((ids) => {
 			for (const id of ids) this.#dirty.add(id);
-			this.#schedule();
+			void this.#schedule();
 		});
 	}
 

@@ -5,6 +5,7 @@ import type { ThoughtRow } from '$lib/replica/view-store';
 import { words } from '$sync/ai/tokenizer';
 import type { ThoughtId } from '$sync/ids';
 import { parseTags } from '$sync/tags';
+import { suggestTags } from './suggest-tags';
 
 const DEBOUNCE_MS = 300;
 const SHOWN = 3;
@@ -60,24 +61,4 @@ export class Related {
 			handleError(error, 'Could not find related thoughts');
 		}
 	}
-}
-
-/** Tags of the neighbours, weighted by similarity, minus the ones already written. */
-function suggestTags(
-	rows: ThoughtRow[],
-	hits: { id: ThoughtId; score: number }[],
-	written: string[]
-): string[] {
-	const score = new Map(hits.map((hit) => [hit.id, hit.score]));
-	const weights = new Map<string, number>();
-	for (const row of rows) {
-		for (const tag of row.tags) {
-			if (!written.includes(tag))
-				weights.set(tag, (weights.get(tag) ?? 0) + (score.get(row.id) ?? 0));
-		}
-	}
-	return [...weights]
-		.sort((a, b) => b[1] - a[1])
-		.slice(0, 3)
-		.map(([tag]) => tag);
 }

@@ -1,8 +1,12 @@
 import MiniSearch from 'minisearch';
 import type { ThoughtId } from '$sync/ids';
-import type { ThoughtRow } from '$lib/replica/view-store';
 
-type Doc = Pick<ThoughtRow, 'id' | 'text' | 'tags'>;
+/** What the index needs of a thought (a view row has more). */
+interface Doc {
+	id: ThoughtId;
+	text: string;
+	tags: string[];
+}
 
 /**
  * Full-text search over the view: prefix and typo tolerant, tags boosted. Kept in memory and

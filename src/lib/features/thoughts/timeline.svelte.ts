@@ -31,7 +31,6 @@ export class Timeline {
 	pinned = $state.raw<{ rows: ThoughtRow[]; total: number }>({ rows: [], total: 0 });
 	/** Thoughts changed here that the relay has not acknowledged yet. */
 	// Replaced wholesale on every change, never mutated: a plain Set in $state.raw is enough.
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	pending = $state.raw<ReadonlySet<ThoughtId>>(new Set());
 	total = $state(0);
 	isFiltered = $derived(
@@ -69,7 +68,6 @@ export class Timeline {
 		$effect(() =>
 			watch(
 				() => view.pending.toCollection().primaryKeys(),
-				// eslint-disable-next-line svelte/prefer-svelte-reactivity
 				(ids) => (this.pending = new Set(ids))
 			)
 		);
