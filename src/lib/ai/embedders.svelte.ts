@@ -17,10 +17,10 @@ export class Embedders {
 	#indexes = new Map<string, SemanticIndex>();
 
 	constructor(private readonly replica: Replica) {
-		if (!replica.isReadOnly) {
-			replica.registerModel(BUILTIN_EMBEDDER);
-			if (!replica.activeEmbedderId) replica.setActiveEmbedder(BUILTIN_EMBEDDER.id);
-		}
+		// Every device writes the same entry, so concurrent registrations agree. No active model
+		// is written by default: a new device must not override a choice made on another one
+		// before its root doc has synced. Unset means the built-in model.
+		if (!replica.isReadOnly) replica.registerModel(BUILTIN_EMBEDDER);
 		this.#refresh();
 		replica.onModelsChanged(() => this.#refresh());
 	}
