@@ -12,6 +12,13 @@ export default defineConfig({
 	},
 	// The AI worker imports modules (onnxruntime-web): it must be built as an ES module worker.
 	worker: { format: 'es' },
+	resolve: {
+		alias: [
+			// transformers.js imports ORT's WebGPU build, which would bundle a second, 27 MB wasm.
+			// Every model runs on the CPU wasm runtime, so it shares the built-in model's (precached).
+			{ find: /^onnxruntime-web\/webgpu$/, replacement: 'onnxruntime-web/wasm' }
+		]
+	},
 	server: {
 		// `npm run dev` runs the API and relay beside Vite (scripts/dev.mjs); proxy to them.
 		proxy: process.env.DEV_API_PORT

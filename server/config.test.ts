@@ -28,4 +28,16 @@ describe('loadConfig', () => {
 		expect(() => loadConfig({ PORT: port })).toThrow(ConfigError);
 		expect(() => loadConfig({ PORT: port })).toThrow(/PORT must be an integer from 0 to 65535/);
 	});
+
+	it('reads the AI fallback limits', () => {
+		expect(loadConfig({}).ai).toEqual({
+			workers: 1,
+			queueLength: 16,
+			jobTimeoutMs: 10_000,
+			embedsPerMinute: 60
+		});
+		const ai = loadConfig({ AI_WORKERS: '2', AI_QUEUE_LENGTH: '0', AI_EMBEDS_PER_MINUTE: '5' }).ai;
+		expect(ai).toMatchObject({ workers: 2, queueLength: 0, embedsPerMinute: 5 });
+		expect(() => loadConfig({ AI_WORKERS: '0' })).toThrow(/AI_WORKERS must be an integer/);
+	});
 });

@@ -13,6 +13,19 @@ export interface Config {
 	/** Login and registration attempts per client address per minute. */
 	authAttemptsPerMinute: number;
 	relay: RelayLimits;
+	ai: AiConfig;
+}
+
+/** The server fallback for embeddings (POST /api/ai/embed). */
+export interface AiConfig {
+	/** Inference threads; each holds its own ORT session and models (about 30 MB resident). */
+	workers: number;
+	/** Jobs that may wait for a free worker before requests are answered 503. */
+	queueLength: number;
+	/** A job running longer than this loses its worker (ORT cannot cancel a run). */
+	jobTimeoutMs: number;
+	/** Embedding requests per user per minute. */
+	embedsPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -31,7 +44,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 			1_000_000,
 			'AUTH_ATTEMPTS_PER_MINUTE'
 		),
-		relay: DEFAULT_RELAY_LIMITS
+		relay: DEFAULT_RELAY_LIMITS,
+		ai: {
+			workers: integer(env.AI_WORKERS, 1, 1, 64, 'AI_WORKERS'),
+			queueLength: integer(env.AI_QUEUE_LENGTH, 16, 0, 10_000, 'AI_QUEUE_LENGTH'),
+			jobTimeoutMs: 10_000,
+			embedsPerMinute: integer(env.AI_EMBEDS_PER_MINUTE, 60, 1, 1_000_000, 'AI_EMBEDS_PER_MINUTE')
+		}
 	};
 }
 

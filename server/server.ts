@@ -8,7 +8,7 @@ export interface RunningServer {
 	http: Server;
 	services: Services;
 	port: number;
-	/** Stops accepting, closes sockets so pending stores run, then closes the database. */
+	/** Stops accepting, closes sockets so pending stores run, then the AI workers and database. */
 	stop(): Promise<void>;
 }
 
@@ -37,6 +37,8 @@ export async function startServer(config: Config, kitHandler: Handler): Promise<
 				const force = setTimeout(() => http.closeAllConnections(), config.shutdownTimeoutMs);
 				await closed;
 				clearTimeout(force);
+				// After the last request: nothing can still be waiting on a worker or logging a job.
+				await services.inference.close();
 				services.database.close();
 			})();
 			return stopping;

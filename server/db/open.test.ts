@@ -30,7 +30,7 @@ describe('openDatabase', () => {
 			)
 			.all()
 			.map((row) => (row as { name: string }).name);
-		expect(tables).toEqual(['document_updates', 'documents', 'sessions', 'users']);
+		expect(tables).toEqual(['document_updates', 'documents', 'inference_log', 'sessions', 'users']);
 		close();
 	});
 });

@@ -1,4 +1,4 @@
-import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 export const users = sqliteTable('users', {
 	id: text('id').primaryKey(),
@@ -47,4 +47,23 @@ export const documentUpdates = sqliteTable(
 		createdAt: integer('created_at').notNull()
 	},
 	(table) => [index('document_updates_name_idx').on(table.name, table.seq)]
+);
+
+/** One row per embedding job the server ran for a user (POST /api/ai/embed). */
+export const inferenceLog = sqliteTable(
+	'inference_log',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		model: text('model').notNull(),
+		version: text('version').notNull(),
+		batch: integer('batch').notNull(),
+		inputChars: integer('input_chars').notNull(),
+		runMs: real('run_ms').notNull(),
+		queueMs: real('queue_ms').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(table) => [index('inference_log_user_idx').on(table.userId, table.createdAt)]
 );

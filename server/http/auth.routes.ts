@@ -10,7 +10,8 @@ import {
 	sessionCookie
 } from './cookies';
 import { HttpError, readJson, sendEmpty, sendJson } from './json';
-import { clientAddress, isSameOrigin } from './request-guard';
+import { clientAddress } from './request-guard';
+import { requireSameOrigin, requireSession } from './route-guards';
 import type { Route, RouteContext } from './router';
 
 export interface AuthLimits {
@@ -26,11 +27,7 @@ export function authRoutes(
 	limits: AuthLimits,
 	onAuthFailure: () => void
 ): Route[] {
-	const sessionOf = ({ req }: RouteContext): SessionInfo => {
-		const session = auth.authenticate(readCookie(req, SESSION_COOKIE));
-		if (!session) throw new HttpError(401, 'unauthenticated', 'Sign in first.');
-		return session;
-	};
+	const sessionOf = ({ req }: RouteContext): SessionInfo => requireSession(auth, req);
 
 	const credentialsOf = async (context: RouteContext): Promise<Credentials> => {
 		guardMutation(context);
@@ -141,5 +138,5 @@ export function authRoutes(
 }
 
 function guardMutation({ req }: RouteContext): void {
-	if (!isSameOrigin(req)) throw new HttpError(403, 'forbidden', 'Cross-site requests are refused.');
+	requireSameOrigin(req);
 }

@@ -61,6 +61,7 @@ export const ERROR_CODES = [
 	'unsupported_media_type',
 	'payload_too_large',
 	'rate_limited',
+	'busy',
 	'internal'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -58,3 +58,23 @@ test('search by meaning, related thoughts and the inference log all work offline
 	);
 	await context.close();
 });
+
+test('a signed-in person can run the built-in model on the server instead', async ({ page }) => {
+	await page.goto('/login');
+	await page.getByRole('textbox', { name: 'Username' }).fill(`ai_${Date.now().toString(36)}`);
+	await page.getByRole('textbox', { name: 'Password' }).fill('a long test passphrase');
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText('Synced');
+
+	await page.goto('/ai');
+	const builtin = page.getByRole('list', { name: 'Models' }).getByRole('listitem').first();
+	await builtin.getByRole('combobox', { name: 'Run on' }).selectOption('server');
+
+	await page.goto('/');
+	await capture(page, 'I adopted a kitten today');
+	await page.getByRole('searchbox', { name: 'Search thoughts' }).fill('cat');
+	await expect(page.getByRole('list', { name: 'Search results' })).toContainText('kitten');
+
+	await page.goto('/ai');
+	await expect(page.getByRole('table', { name: 'Inference log' })).toContainText('server');
+});

@@ -24,13 +24,15 @@ const noPages = (_req: IncomingMessage, res: ServerResponse) => {
 
 /** A real server on port 0 with a temporary SQLite data dir. */
 export async function startTestServer(
-	overrides: Partial<Config> = {},
+	overrides: Partial<Omit<Config, 'ai'>> & { ai?: Partial<Config['ai']> } = {},
 	dataDir = mkdtempSync(join(tmpdir(), 't10x-it-'))
 ): Promise<TestServer> {
+	const defaults = loadConfig({ PORT: '0', DATA_DIR: dataDir });
 	const config: Config = {
-		...loadConfig({ PORT: '0', DATA_DIR: dataDir }),
+		...defaults,
 		authAttemptsPerMinute: 1_000_000,
-		...overrides
+		...overrides,
+		ai: { ...defaults.ai, embedsPerMinute: 1_000_000, ...overrides.ai }
 	};
 	const server = await startServer(config, noPages);
 	const base = `http://127.0.0.1:${server.port}`;

@@ -250,6 +250,77 @@ const fuzzedRequest = fc.record({
 	chunked: fc.boolean()
 });
 type Fuzzed = typeof fuzzedRequest extends fc.Arbitrary<infer T> ? T : never;
+/** Embedding requests as raw JSON text: mostly near-valid, so the model runs as often as not. */
+const embedText = fc.oneof(
+	{ arbitrary: fc.lorem({ maxCount: 30 }), weight: 3 },
+	{ arbitrary: oddString, weight: 2 },
+	{ arbitrary: fc.string({ unit: 'grapheme', maxLength: 200 }), weight: 2 }
+);
+const embedTexts = fc.oneof(
+	{ arbitrary: fc.array(embedText, { minLength: 1, maxLength: 8 }).map(json), weight: 6 },
+	{ arbitrary: fc.array(embedText, { maxLength: 70 }).map(json), weight: 1 },
+	{
+		arbitrary: fc.constantFrom(
+			json(Array.from({ length: 65 }, () => 'x')),
+			json(Array.from({ length: 17 }, () => 'x'.repeat(4000))),
+			json(['x'.repeat(4001)]),
+			json(['\u0000'.repeat(4000)]),
+			'["a",1,null]',
+			'"not a list"'
+		),
+		weight: 1
+	}
+);
+/** Like `member`, but right far more often: both fields must be right for the model to run. */
+const likelyMember = (key: string, right: fc.Arbitrary<string>, wrong: fc.Arbitrary<string>) =>
+	fc
+		.option(
+			fc.oneof(
+				{ arbitrary: right, weight: 8 },
+				{ arbitrary: wrong, weight: 1 },
+				{ arbitrary: value, weight: 1 }
+			),
+			{ freq: 12 }
+		)
+		.map((text) => (text === null ? null : `${json(key)}:${text}`));
+const embedBodyText = fc
+	.tuple(
+		likelyMember(
+			'model',
+			fc.constant(json('glove-sif-50k')),
+			fc.constantFrom('no-such-model', 'GLOVE-SIF-50K', '', 'glove-sif-50k ').map(json)
+		),
+		likelyMember('texts', embedTexts, fc.constantFrom('[]', '[[]]', '{"0":"a"}')),
+		fc.array(
+			fc.tuple(
+				fc.constantFrom(
+					'__proto__',
+					'constructor',
+					'x',
+					'__proto__',
+					'constructor',
+					'x',
+					'texts',
+					'model'
+				),
+				value
+			),
+			{ maxLength: 2 }
+		)
+	)
+	.map(([model, texts, extra]) => {
+		const members = [model, texts].filter((m) => m !== null);
+		for (const [key, text] of extra) members.splice(members.length % 2, 0, `${json(key)}:${text}`);
+		return `{${members.join(',')}}`;
+	});
+const fuzzedEmbedRequest = fc.record({
+	body: fc.oneof({ arbitrary: embedBodyText, weight: 4 }, { arbitrary: body, weight: 2 }),
+	contentType,
+	// Signed in more often than elsewhere: most of this endpoint lies behind the session check.
+	cookie: fc.oneof({ arbitrary: fc.constant(REAL), weight: 2 }, { arbitrary: cookie, weight: 1 }),
+	origin,
+	chunked: fc.boolean()
+});
 /** Path-safe characters only (node:http refuses others), stray '%' and latin-1 included. */
 const pathChar = fc.oneof(
 	{ arbitrary: fc.constantFrom(..."%0123456789abcdefABCDEFZz-._~!$&'()*+,;=:@"), weight: 20 },
@@ -291,6 +362,18 @@ const isDevices = (v: unknown) =>
 			typeof d.name === 'string' &&
 			typeof d.isCurrent === 'boolean'
 	);
+const isEmbedding = (v: unknown) =>
+	isObject(v) &&
+	typeof v.model === 'string' &&
+	typeof v.version === 'string' &&
+	typeof v.dims === 'number' &&
+	Array.isArray(v.vectors) &&
+	v.vectors.every(
+		(row) => Array.isArray(row) && row.length === v.dims && row.every(Number.isFinite)
+	) &&
+	isObject(v.stats) &&
+	v.stats.backend === 'server' &&
+	v.stats.batch === v.vectors.length;
 const isApiError = (v: unknown) =>
 	isObject(v) &&
 	isObject(v.error) &&
@@ -375,6 +458,22 @@ it.each(endpoints)(
 	},
 	60_000
 );
+
+it('POST /api/ai/embed never answers 5xx or an untyped error, whatever the texts', async () => {
+	const endpoint: Endpoint = {
+		name: 'POST /api/ai/embed',
+		method: 'POST',
+		success: 200,
+		shape: isEmbedding
+	};
+	await fc.assert(
+		fc.asyncProperty(fuzzedEmbedRequest, async (fuzzed) => {
+			const session = fuzzed.cookie === REAL ? await liveCookie() : undefined;
+			await exchange(endpoint, '/api/ai/embed', fuzzed, session);
+		}),
+		RUNS
+	);
+}, 60_000);
 
 it('DELETE /api/devices/:id never answers 5xx or an untyped error, whatever the id', async () => {
 	const endpoint: Endpoint = { name: 'DELETE /api/devices/:id', method: 'DELETE', success: 204 };

@@ -1,5 +1,5 @@
 import type { InferenceRecord } from '$lib/replica/view-store';
-import type { JobStats, ModelRef, WorkerRequest, WorkerResponse } from './protocol';
+import type { JobStats, LoadProgress, ModelRef, WorkerRequest, WorkerResponse } from './protocol';
 
 type Pending = {
 	resolve: (result: { vectors: Float32Array[]; stats: JobStats }) => void;
@@ -14,6 +14,7 @@ export class AiClient {
 	#worker: Worker | null = null;
 	#jobs = new Map<number, Pending>();
 	#nextJob = 1;
+	#progressListeners = new Set<(progress: LoadProgress) => void>();
 
 	constructor(private readonly record: (entry: InferenceRecord) => Promise<unknown>) {}
 
@@ -37,6 +38,12 @@ export class AiClient {
 		return vectors;
 	}
 
+	/** Model download progress from the worker, e.g. for a progress bar. */
+	onProgress(listener: (progress: LoadProgress) => void): () => void {
+		this.#progressListeners.add(listener);
+		return () => this.#progressListeners.delete(listener);
+	}
+
 	terminate(): void {
 		this.#worker?.terminate();
 		this.#worker = null;
@@ -47,7 +54,11 @@ export class AiClient {
 	#workerOrStart(): Worker {
 		if (this.#worker) return this.#worker;
 		const worker = new Worker(new URL('./ai.worker.ts', import.meta.url), { type: 'module' });
-		worker.onmessage = (event: MessageEvent<WorkerResponse>) => this.#settle(event.data);
+		worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
+			const response = event.data;
+			if (response.type !== 'progress') return this.#settle(response);
+			for (const listener of this.#progressListeners) listener(response);
+		};
 		worker.onerror = (event) => {
 			for (const job of this.#jobs.values())
 				job.reject(new Error(event.message || 'AI worker failed'));
@@ -58,7 +69,7 @@ export class AiClient {
 		return worker;
 	}
 
-	#settle(response: WorkerResponse): void {
+	#settle(response: Exclude<WorkerResponse, LoadProgress>): void {
 		const job = this.#jobs.get(response.jobId);
 		if (!job) return;
 		this.#jobs.delete(response.jobId);

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import type { ModelRef, WorkerRequest, WorkerResponse } from './protocol';
 import { loadStaticModel, type LoadedModel } from './static-model';
+import { loadTransformersModel } from './transformers-model';
 
 /**
  * The AI worker: runs models off the main thread, one job at a time, and reports what each job
@@ -13,7 +14,12 @@ function modelFor(ref: ModelRef): Promise<LoadedModel> {
 	const key = `${ref.id}@${ref.version}`;
 	let model = models.get(key);
 	if (!model) {
-		model = loadStaticModel(ref);
+		model =
+			ref.kind === 'transformers'
+				? loadTransformersModel(ref, (loaded, total) =>
+						post({ type: 'progress', model: ref.id, loaded, total })
+					)
+				: loadStaticModel(ref);
 		models.set(key, model);
 		// A failed load may succeed later (e.g. back online): do not cache the failure.
 		model.catch(() => models.delete(key));
@@ -55,7 +61,10 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
 				message: error instanceof Error ? error.message : String(error)
 			};
 		}
-		const transfer = response.type === 'embedded' ? [response.vectors.buffer] : [];
-		(self as unknown as DedicatedWorkerGlobalScope).postMessage(response, transfer);
+		post(response, response.type === 'embedded' ? [response.vectors.buffer] : []);
 	});
 };
+
+function post(response: WorkerResponse, transfer: Transferable[] = []): void {
+	(self as unknown as DedicatedWorkerGlobalScope).postMessage(response, transfer);
+}

@@ -1,3 +1,5 @@
+import type { JobStats } from '$sync/protocol/ai';
+
 /**
  * Messages between the page and the AI worker. Vectors travel as one transferred Float32Array
  * of `count × dims` values, so a batch costs a single copy-free message.
@@ -23,15 +25,18 @@ export type WorkerRequest = {
 	queuedAt: number;
 };
 
-export interface JobStats {
-	backend: Backend;
-	batch: number;
-	inputChars: number;
-	inputTokens: number;
-	queueMs: number;
-	runMs: number;
+/** Shared with the server fallback, which reports the same stats. */
+export type { JobStats };
+
+/** While a transformer model's files load: bytes read so far and in all (0 while unknown). */
+export interface LoadProgress {
+	type: 'progress';
+	model: string;
+	loaded: number;
+	total: number;
 }
 
 export type WorkerResponse =
 	| { type: 'embedded'; jobId: number; dims: number; vectors: Float32Array; stats: JobStats }
-	| { type: 'failed'; jobId: number; message: string };
+	| { type: 'failed'; jobId: number; message: string }
+	| LoadProgress;

@@ -6,6 +6,7 @@ import type { ThoughtId } from '$sync/ids';
 import { AiClient } from './ai-client';
 import type { ModelRef } from './protocol';
 import { topK, type Scored } from './rank-fusion';
+import { backendChoice, embedOnServer } from './server-embedder';
 
 const BATCH = 128;
 
@@ -23,6 +24,7 @@ export class SemanticIndex {
 	#run: Promise<void> | null = null;
 	#started: Promise<void> | null = null;
 	#updateListeners = new Set<() => void>();
+	#isWorkerBroken = false;
 
 	constructor(
 		private readonly replica: Replica,
@@ -52,7 +54,7 @@ export class SemanticIndex {
 	}
 
 	async embedText(text: string): Promise<Float32Array> {
-		const [vector] = await this.ai.embed(this.model, [text]);
+		const [vector] = await this.#embedTexts([text]);
 		return vector;
 	}
 
@@ -74,6 +76,30 @@ export class SemanticIndex {
 
 	vectorOf(id: ThoughtId): Float32Array | undefined {
 		return this.#vectors.get(id);
+	}
+
+	/**
+	 * On this device by default; on the server when the person chose it for this model, or when
+	 * the worker cannot run here at all (no WebAssembly, model failed to load).
+	 */
+	async #embedTexts(texts: string[]): Promise<Float32Array[]> {
+		if (backendChoice(this.model.id) === 'device' && !this.#isWorkerBroken) {
+			try {
+				return await this.ai.embed(this.model, texts);
+			} catch (error) {
+				if (this.model.kind !== 'static') throw error;
+				console.warn('The AI worker failed; using the server', error);
+				this.#isWorkerBroken = true;
+			}
+		}
+		const { vectors, stats } = await embedOnServer(this.model, texts);
+		await this.replica.view.inferences.add({
+			at: Date.now(),
+			model: this.model.id,
+			version: this.model.version,
+			...stats
+		});
+		return vectors;
 	}
 
 	#schedule(isFull = false): Promise<void> {
@@ -120,10 +146,7 @@ export class SemanticIndex {
 		this.progress = { done: 0, total: rows.length };
 		for (let i = 0; i < rows.length; i += BATCH) {
 			const batch = rows.slice(i, i + BATCH);
-			const vectors = await this.ai.embed(
-				this.model,
-				batch.map((row) => row.text)
-			);
+			const vectors = await this.#embedTexts(batch.map((row) => row.text));
 			await this.replica.view.vectors.bulkPut(
 				batch.map((row, j) => ({
 					id: row.id,

@@ -13,18 +13,22 @@ export function summarise(records: readonly InferenceRecord[]): UsageGroup[] {
 	const groups = new Map<string, InferenceRecord[]>();
 	for (const record of records) {
 		const key = `${record.model} ${record.version} · ${record.backend}`;
-		groups.set(key, [...(groups.get(key) ?? []), record]);
+		const list = groups.get(key) ?? [];
+		list.push(record);
+		groups.set(key, list);
 	}
-	return [...groups].map(([key, list]) => {
-		const runs = list.map((r) => r.runMs).sort((a, b) => a - b);
-		return {
-			key,
-			jobs: list.length,
-			items: list.reduce((sum, r) => sum + r.batch, 0),
-			computeMs: list.reduce((sum, r) => sum + r.runMs, 0),
-			medianRunMs: runs[Math.floor(runs.length / 2)] ?? 0
-		};
-	});
+	return [...groups].map(([key, list]) => ({
+		key,
+		jobs: list.length,
+		items: list.reduce((sum, r) => sum + r.batch, 0),
+		computeMs: list.reduce((sum, r) => sum + r.runMs, 0),
+		medianRunMs: median(list.map((r) => r.runMs))
+	}));
+}
+
+export function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,0 +1,161 @@
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InferencePool, PoolUnavailableError, type PoolOptions } from './inference-pool';
+
+/**
+ * A stand-in for the embed worker, told what to do by its first text, so every failure the pool
+ * must survive happens exactly when the test wants it.
+ */
+const FAKE_WORKER = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (job) => {
+	const answer = (result) => parentPort.postMessage({ jobId: job.jobId, ...result });
+	const done = () => answer({
+		type: 'done',
+		dims: 2,
+		vectors: new Float32Array(job.texts.length * 2).fill(0.5),
+		tokens: job.texts.length,
+		startedAt: performance.timeOrigin + performance.now(),
+		runMs: 0.25
+	});
+	switch (job.texts[0]) {
+		case 'hang': return;
+		case 'late': return setTimeout(done, 300);
+		case 'exit': return process.exit(7);
+		case 'throw': throw new Error('boom');
+		case 'fail': return answer({ type: 'failed', message: 'no such model' });
+		default: return done();
+	}
+});`;
+
+let pool: InferencePool;
+let spawned: number;
+
+function startPool(options: Partial<PoolOptions> = {}): InferencePool {
+	pool = new InferencePool({ workers: 1, queueLength: 4, jobTimeoutMs: 5_000, ...options }, () => {
+		spawned++;
+		return new Worker(FAKE_WORKER, { eval: true });
+	});
+	return pool;
+}
+
+const unavailable = (reason: string) =>
+	expect.objectContaining({ reason }) as unknown as PoolUnavailableError;
+
+beforeEach(() => {
+	spawned = 0;
+	// The pool reports worker trouble on stderr; the tests provoke plenty of it.
+	vi.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(async () => {
+	await pool.close();
+	vi.restoreAllMocks();
+});
+
+describe('InferencePool', () => {
+	it('starts a worker on first use and keeps it for later jobs', async () => {
+		startPool();
+		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 0 });
+		const first = await pool.run('m', ['a', 'b']);
+		expect(first).toMatchObject({ dims: 2, tokens: 2, runMs: 0.25 });
+		expect(Array.from(first.vectors)).toEqual([0.5, 0.5, 0.5, 0.5]);
+		expect(first.queueMs).toBeGreaterThanOrEqual(0);
+		await pool.run('m', ['c']);
+		expect(spawned).toBe(1);
+		expect(pool.stats()).toEqual({ workers: 1, running: 0, queued: 0 });
+	});
+
+	it('refuses a job at once when every worker is busy and the queue is full', async () => {
+		startPool({ workers: 1, queueLength: 1, jobTimeoutMs: 200 });
+		const running = expect(pool.run('m', ['hang'])).rejects.toEqual(unavailable('timeout'));
+		const waiting = expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		expect(pool.stats()).toEqual({ workers: 1, running: 1, queued: 1 });
+		await expect(pool.run('m', ['y'])).rejects.toThrow(PoolUnavailableError);
+		await expect(pool.run('m', ['y'])).rejects.toEqual(unavailable('queue_full'));
+		// Once the hung job times out, the waiting one gets a fresh worker.
+		await running;
+		await waiting;
+		expect(spawned).toBe(2);
+	});
+
+	it('with no queue, runs a job only when a worker is free', async () => {
+		startPool({ workers: 2, queueLength: 0 });
+		const resume = pool.pause();
+		await expect(pool.run('m', ['x'])).rejects.toEqual(unavailable('queue_full'));
+		resume();
+		const both = [pool.run('m', ['late']), pool.run('m', ['late'])];
+		await expect(pool.run('m', ['x'])).rejects.toEqual(unavailable('queue_full'));
+		await Promise.all(both);
+		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		expect(spawned).toBe(2);
+	});
+
+	it('replaces a worker that overruns a job, and ignores its late answer', async () => {
+		startPool({ jobTimeoutMs: 100 });
+		await expect(pool.run('m', ['late'])).rejects.toEqual(unavailable('timeout'));
+		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		expect(spawned).toBe(2);
+		expect(pool.stats()).toEqual({ workers: 1, running: 0, queued: 0 });
+	});
+
+	it.each(['exit', 'throw'])('survives a worker that dies mid-job (%s)', async (how) => {
+		startPool();
+		await pool.run('m', ['warm']);
+		await expect(pool.run('m', [how])).rejects.toEqual(unavailable('worker_lost'));
+		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		expect(spawned).toBe(2);
+	});
+
+	it('replaces workers ended from outside, idle or busy', async () => {
+		startPool();
+		await pool.run('m', ['warm']);
+		await pool.terminateWorkers();
+		expect(pool.stats().workers).toBe(0);
+		const hung = expect(pool.run('m', ['hang'])).rejects.toEqual(unavailable('worker_lost'));
+		await pool.terminateWorkers();
+		await hung;
+		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		expect(spawned).toBe(3);
+	});
+
+	it('fails queued jobs when no worker can start, and tries again for the next job', async () => {
+		let broken = true;
+		pool = new InferencePool({ workers: 1, queueLength: 4, jobTimeoutMs: 5_000 }, () => {
+			if (broken) throw new Error('no worker file');
+			return new Worker(FAKE_WORKER, { eval: true });
+		});
+		await expect(pool.run('m', ['x'])).rejects.toThrow('no worker file');
+		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 0 });
+		broken = false;
+		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+	});
+
+	it('passes on a failed job without losing the worker', async () => {
+		startPool();
+		await expect(pool.run('m', ['fail'])).rejects.toThrow('AI worker: no such model');
+		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		expect(spawned).toBe(1);
+	});
+
+	it('holds jobs while paused and runs them in order when resumed', async () => {
+		startPool();
+		const resume = pool.pause();
+		const order: string[] = [];
+		const jobs = ['a', 'b', 'c'].map((text) => pool.run('m', [text]).then(() => order.push(text)));
+		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 3 });
+		resume();
+		await Promise.all(jobs);
+		expect(order).toEqual(['a', 'b', 'c']);
+	});
+
+	it('on close, fails running and queued jobs and refuses new ones', async () => {
+		startPool();
+		const running = expect(pool.run('m', ['hang'])).rejects.toEqual(unavailable('closed'));
+		const queued = expect(pool.run('m', ['x'])).rejects.toEqual(unavailable('closed'));
+		await pool.close();
+		await running;
+		await queued;
+		await expect(pool.run('m', ['x'])).rejects.toEqual(unavailable('closed'));
+		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 0 });
+	});
+});

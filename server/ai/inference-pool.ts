@@ -1,0 +1,200 @@
+import type { Worker } from 'node:worker_threads';
+import { preciseNow, type EmbedJob, type EmbedJobResult } from './worker-messages';
+
+export interface PoolOptions {
+	/** Worker threads, each with its own copy of the models. */
+	workers: number;
+	/** Jobs that may wait for a free worker; one more is refused at once. */
+	queueLength: number;
+	/** A job still running after this long has its worker terminated and replaced. */
+	jobTimeoutMs: number;
+}
+
+export type UnavailableReason = 'queue_full' | 'timeout' | 'worker_lost' | 'closed';
+
+/** The pool cannot take or finish this job now; the same job may well work a moment later. */
+export class PoolUnavailableError extends Error {
+	constructor(
+		readonly reason: UnavailableReason,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+export interface EmbedOutcome {
+	dims: number;
+	/** `texts.length × dims` values, row-major. */
+	vectors: Float32Array;
+	tokens: number;
+	/** From run() until a worker began the job (a cold worker's start-up included). */
+	queueMs: number;
+	runMs: number;
+}
+
+interface Job {
+	request: EmbedJob;
+	submittedAt: number;
+	resolve(outcome: EmbedOutcome): void;
+	reject(error: Error): void;
+}
+
+interface Slot {
+	worker: Worker;
+	job?: Job;
+	timer?: NodeJS.Timeout;
+}
+
+/**
+ * A bounded pool of inference threads. Workers start when a job first needs one and stay; a
+ * worker that dies or overruns a job is dropped and replaced by the next job that needs it.
+ * Each worker runs one job at a time, so a job's time is its own.
+ */
+export class InferencePool {
+	#slots: Slot[] = [];
+	#queue: Job[] = [];
+	#nextJobId = 1;
+	#paused = false;
+	#closed = false;
+
+	constructor(
+		private readonly options: PoolOptions,
+		private readonly spawn: () => Worker
+	) {}
+
+	run(model: string, texts: string[]): Promise<EmbedOutcome> {
+		return new Promise((resolve, reject) => {
+			if (this.#closed) return reject(closedError());
+			const request = { jobId: this.#nextJobId++, model, texts };
+			this.#queue.push({ request, submittedAt: preciseNow(), resolve, reject });
+			this.#pump();
+			// The new job is last in the queue: if it did not fit, it is the one refused.
+			if (this.#queue.length > this.options.queueLength) {
+				this.#queue.pop();
+				reject(new PoolUnavailableError('queue_full', 'The server is busy. Try again shortly.'));
+			}
+		});
+	}
+
+	stats(): { workers: number; running: number; queued: number } {
+		return {
+			workers: this.#slots.length,
+			running: this.#slots.filter((slot) => slot.job).length,
+			queued: this.#queue.length
+		};
+	}
+
+	/** Test hook: holds queued jobs back until the returned function is called. */
+	pause(): () => void {
+		this.#paused = true;
+		return () => {
+			this.#paused = false;
+			this.#pump();
+		};
+	}
+
+	/** Ends every worker the way a crash would; jobs on them fail, later jobs get new workers. */
+	async terminateWorkers(): Promise<void> {
+		await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+	}
+
+	async close(): Promise<void> {
+		this.#closed = true;
+		for (const job of this.#queue.splice(0)) job.reject(closedError());
+		const slots = this.#slots.splice(0);
+		for (const slot of slots) {
+			clearTimeout(slot.timer);
+			slot.job?.reject(closedError());
+		}
+		await Promise.all(slots.map((slot) => slot.worker.terminate()));
+	}
+
+	#pump(): void {
+		while (!this.#paused && this.#queue.length > 0) {
+			const slot = this.#slots.find((candidate) => !candidate.job) ?? this.#startWorker();
+			if (!slot) return;
+			this.#dispatch(slot, this.#queue.shift()!);
+		}
+	}
+
+	#startWorker(): Slot | undefined {
+		if (this.#slots.length >= this.options.workers) return undefined;
+		let worker: Worker;
+		try {
+			worker = this.spawn();
+		} catch (error) {
+			// No worker can start (e.g. its file is missing): nothing queued would ever run.
+			console.error('AI worker could not start:', error);
+			for (const job of this.#queue.splice(0)) job.reject(asError(error));
+			return undefined;
+		}
+		const slot: Slot = { worker };
+		slot.worker.on('message', (result: EmbedJobResult) => this.#settle(slot, result));
+		slot.worker.on('error', (error) => console.error('AI worker failed:', error));
+		slot.worker.on('exit', (code) => this.#lost(slot, code));
+		this.#slots.push(slot);
+		return slot;
+	}
+
+	#dispatch(slot: Slot, job: Job): void {
+		slot.job = job;
+		slot.timer = setTimeout(() => this.#overran(slot), this.options.jobTimeoutMs);
+		slot.worker.postMessage(job.request);
+	}
+
+	#settle(slot: Slot, result: EmbedJobResult): void {
+		const job = slot.job;
+		// A late answer from a worker already given up on is dropped.
+		if (!job || job.request.jobId !== result.jobId) return;
+		clearTimeout(slot.timer);
+		slot.job = undefined;
+		if (result.type === 'failed') job.reject(new Error(`AI worker: ${result.message}`));
+		else {
+			job.resolve({
+				dims: result.dims,
+				vectors: result.vectors,
+				tokens: result.tokens,
+				queueMs: Math.max(0, result.startedAt - job.submittedAt),
+				runMs: result.runMs
+			});
+		}
+		this.#pump();
+	}
+
+	/** ORT cannot cancel a run, so a job that overruns costs its worker. */
+	#overran(slot: Slot): void {
+		const job = slot.job;
+		if (!job) return;
+		this.#drop(slot);
+		void slot.worker.terminate();
+		console.error(`AI worker overran a job (${this.options.jobTimeoutMs} ms); replacing it`);
+		job.reject(new PoolUnavailableError('timeout', 'The job took too long. Try again shortly.'));
+		this.#pump();
+	}
+
+	#lost(slot: Slot, code: number): void {
+		// Workers dropped on purpose (overrun, close) are already out of the pool.
+		if (!this.#slots.includes(slot)) return;
+		const job = slot.job;
+		this.#drop(slot);
+		console.error(`AI worker exited with code ${code}${job ? ' during a job' : ''}`);
+		job?.reject(
+			new PoolUnavailableError('worker_lost', 'The AI worker stopped. Try again shortly.')
+		);
+		this.#pump();
+	}
+
+	#drop(slot: Slot): void {
+		clearTimeout(slot.timer);
+		slot.job = undefined;
+		this.#slots = this.#slots.filter((candidate) => candidate !== slot);
+	}
+}
+
+function closedError(): PoolUnavailableError {
+	return new PoolUnavailableError('closed', 'The server is shutting down.');
+}
+
+function asError(error: unknown): Error {
+	return error instanceof Error ? error : new Error(String(error));
+}
