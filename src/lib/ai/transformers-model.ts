@@ -13,7 +13,7 @@ export const LOCAL_MODEL_PATH = '/models/';
 const DTYPE = 'q8';
 
 /** Bytes of the model's files read so far, and in all (0 while unknown). */
-export type LoadProgress = (loaded: number, total: number) => void;
+export type OnLoadProgress = (loaded: number, total: number) => void;
 
 /** The part of transformers.js' global `env` this module decides. */
 export type TransformersEnv = Pick<
@@ -45,7 +45,7 @@ export function configureTransformersEnv(env: TransformersEnv, ref: ModelRef): v
  */
 export async function loadTransformersModel(
 	ref: ModelRef,
-	onProgress?: LoadProgress
+	onProgress?: OnLoadProgress
 ): Promise<LoadedModel> {
 	// Imported on first use, so the built-in model's worker never loads transformers.js.
 	const { env, pipeline } = await import('@huggingface/transformers');
