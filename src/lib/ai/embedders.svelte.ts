@@ -29,9 +29,10 @@ export class Embedders {
 		return this.indexFor(this.models.find((m) => m.id === this.activeId) ?? BUILTIN_EMBEDDER);
 	}
 
+	/** One index per model; asking again with consent to download replaces one made without. */
 	indexFor(entry: ModelEntry, allowDownload = false): SemanticIndex {
 		let index = this.#indexes.get(entry.id);
-		if (!index) {
+		if (!index || (allowDownload && !index.model.allowDownload)) {
 			index = new SemanticIndex(this.replica, modelRef(entry, allowDownload));
 			this.#indexes.set(entry.id, index);
 		}

@@ -102,6 +102,10 @@ export class SemanticIndex {
 		return vectors;
 	}
 
+	#notifyUpdated(): void {
+		for (const listener of this.#updateListeners) listener();
+	}
+
 	#schedule(isFull = false): Promise<void> {
 		const previous = this.#run ?? Promise.resolve();
 		this.#run = previous
@@ -119,6 +123,8 @@ export class SemanticIndex {
 		const stored = await view.vectors.where('model').equals(this.model.id).toArray();
 		const hashes = new Map(stored.map((row) => [row.id, row.hash]));
 		for (const row of stored) this.#vectors.set(row.id, row.vector);
+		// A query typed while these loaded was answered by words only: let it run again.
+		this.#notifyUpdated();
 		const rows = await view.thoughts.toArray();
 		const live = new Set(rows.map((row) => row.id));
 		const gone = stored.filter((row) => !live.has(row.id)).map((row) => [row.id, this.model.id]);
@@ -156,7 +162,7 @@ export class SemanticIndex {
 				}))
 			);
 			batch.forEach((row, j) => this.#vectors.set(row.id, vectors[j]));
-			for (const listener of this.#updateListeners) listener();
+			this.#notifyUpdated();
 			this.progress = { done: Math.min(i + BATCH, rows.length), total: rows.length };
 		}
 	}
