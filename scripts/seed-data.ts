@@ -1,6 +1,7 @@
 import type { ExportedThought } from '../sync/export-format';
 import { newThoughtId } from '../sync/ids';
 import { parseTags } from '../sync/tags';
+import { seededRandom } from '../sync/seeded-random';
 
 /**
  * Realistic, deterministic thoughts for development and performance work: four years of notes
@@ -462,16 +463,9 @@ function capitalise(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** mulberry32: tiny, fast and good enough for test data; not for anything secret. */
+/** Seeded helpers over mulberry32 (sync/seeded-random.ts). */
 function makeRng(seed: number) {
-	let state = seed >>> 0;
-	const next = (): number => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
+	const next = seededRandom(seed);
 	const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
 	return {
 		next,

@@ -11,6 +11,7 @@ import { addThought, readThought } from '../../sync/doc/shard-doc';
 import { shardDocName } from '../../sync/doc-names';
 import { newThoughtId, type ThoughtId, type UserId } from '../../sync/ids';
 import { connectClient, eventually, register, settled, type Account } from './harness';
+import { seededRandom } from '../../sync/seeded-random';
 
 /**
  * Crash safety of the relay's durability contract: an update the relay acknowledged survives
@@ -30,22 +31,11 @@ const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 't10x-crash-'));
 const dbFile = join(dataDir, 'thoughts10x.sqlite');
 
-/** mulberry32: small, seedable, good enough to pick delays. */
-function prng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-	};
-}
 // Two streams, so the kill schedule for a seed does not depend on how many bursts were written.
 const between = (random: () => number) => (min: number, max: number) =>
 	min + Math.floor(random() * (max - min + 1));
-const killer = between(prng(SEED));
-const writes = between(prng(SEED ^ 0x9e3779b9));
+const killer = between(seededRandom(SEED));
+const writes = between(seededRandom(SEED ^ 0x9e3779b9));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const children = new Set<ChildProcess>();

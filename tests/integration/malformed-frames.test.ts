@@ -28,6 +28,7 @@ import {
 	type Client,
 	type TestServer
 } from './harness';
+import { seededRandom } from '../../sync/seeded-random';
 
 /** Small enough that an oversize frame is cheap to send; every other limit stays the default. */
 const LIMITS = { ...DEFAULT_RELAY_LIMITS, maxMessageBytes: 64 * 1024 };
@@ -346,15 +347,9 @@ function docOf(snapshot: Snapshot): Y.Doc {
 	return doc;
 }
 
-/** mulberry32: the corpus must be the same on every run. */
+/** Seeded helpers: the corpus must be the same on every run. */
 function prng(seed: number) {
-	let a = seed;
-	const next = () => {
-		a = (a + 0x6d2b79f5) | 0;
-		let x = Math.imul(a ^ (a >>> 15), 1 | a);
-		x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-		return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-	};
+	const next = seededRandom(seed);
 	const int = (n: number) => Math.floor(next() * n);
 	return { int, bytes: (n: number) => Uint8Array.from({ length: n }, () => int(256)) };
 }
