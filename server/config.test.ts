@@ -40,4 +40,9 @@ describe('loadConfig', () => {
 		expect(ai).toMatchObject({ workers: 2, queueLength: 0, embedsPerMinute: 5 });
 		expect(() => loadConfig({ AI_WORKERS: '0' })).toThrow(/AI_WORKERS must be an integer/);
 	});
+
+	it('reads the per-address socket cap for deployments behind a proxy', () => {
+		expect(loadConfig({ MAX_SOCKETS_PER_ADDRESS: '5000' }).relay.maxSocketsPerAddress).toBe(5000);
+		expect(() => loadConfig({ MAX_SOCKETS_PER_ADDRESS: '0' })).toThrow(/MAX_SOCKETS_PER_ADDRESS/);
+	});
 });

@@ -44,7 +44,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 			1_000_000,
 			'AUTH_ATTEMPTS_PER_MINUTE'
 		),
-		relay: DEFAULT_RELAY_LIMITS,
+		relay: {
+			...DEFAULT_RELAY_LIMITS,
+			// Behind a reverse proxy every socket comes from the proxy's address: raise this there.
+			maxSocketsPerAddress: integer(
+				env.MAX_SOCKETS_PER_ADDRESS,
+				DEFAULT_RELAY_LIMITS.maxSocketsPerAddress,
+				1,
+				1_000_000,
+				'MAX_SOCKETS_PER_ADDRESS'
+			)
+		},
 		ai: {
 			workers: integer(env.AI_WORKERS, 1, 1, 64, 'AI_WORKERS'),
 			queueLength: integer(env.AI_QUEUE_LENGTH, 16, 0, 10_000, 'AI_QUEUE_LENGTH'),
