@@ -130,7 +130,10 @@ export class SemanticIndex {
 		const gone = stored.filter((row) => !live.has(row.id)).map((row) => [row.id, this.model.id]);
 		await view.vectors.bulkDelete(gone as [ThoughtId, string][]);
 		for (const [id] of gone) this.#vectors.delete(id as ThoughtId);
-		await this.#embed(rows.filter((row) => hashes.get(row.id) !== row.hash));
+		// Similar lengths share a batch: a batch is padded to its longest text (bench/embed.bench.ts
+		// found 89% padding in arrival order).
+		const stale = rows.filter((row) => hashes.get(row.id) !== row.hash);
+		await this.#embed(stale.sort((a, b) => a.text.length - b.text.length));
 	}
 
 	async #embedDirty(): Promise<void> {
