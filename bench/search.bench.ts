@@ -3,11 +3,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateThoughts } from '../scripts/seed-data';
 import { readStaticTable } from '../models/static-onnx';
-import { cosine, embedIds, type StaticTable } from '../sync/ai/static-embedder';
+import { embedIds, type StaticTable } from '../sync/ai/static-embedder';
 import { parseVocabulary, tokenize, words, type Vocabulary } from '../sync/ai/tokenizer';
 import { seededRandom } from '../sync/seeded-random';
 import type { ThoughtId } from '../sync/ids';
-import { fuseRankings, topK, type Scored } from '../src/lib/ai/rank-fusion';
+import { fuseRankings, type Scored } from '../src/lib/ai/rank-fusion';
+import { VectorMatrix } from '../src/lib/ai/vector-matrix';
 import { ThoughtSearchIndex } from '../src/lib/features/thoughts/search-index';
 import {
 	ROOT,
@@ -83,7 +84,7 @@ interface Corpus {
 	ids: ThoughtId[];
 	texts: string[];
 	index: ThoughtSearchIndex;
-	vectors: Map<ThoughtId, Float32Array>;
+	vectors: VectorMatrix<ThoughtId>;
 	lowered: string[];
 }
 
@@ -96,15 +97,9 @@ function embed(text: string, model: Model): Float32Array {
 	return embedIds(tokenize(text, model.vocab), model.table);
 }
 
-/** As SemanticIndex#nearest: every vector, a threshold, a partial top-k. */
+/** The app's own scan (SemanticIndex#nearest delegates to VectorMatrix). */
 function nearest(corpus: Corpus, query: Float32Array): Scored<ThoughtId>[] {
-	const scored = (function* (vectors: Map<ThoughtId, Float32Array>) {
-		for (const [id, vector] of vectors) {
-			const score = cosine(query, vector);
-			if (score >= MIN_SIMILARITY) yield { id, score };
-		}
-	})(corpus.vectors);
-	return topK(scored, CANDIDATES);
+	return corpus.vectors.nearest(query, CANDIDATES, MIN_SIMILARITY);
 }
 
 function search(mode: Mode, corpus: Corpus, model: Model, query: string): ThoughtId[] {
@@ -166,7 +161,7 @@ async function buildCorpus(size: number, model: Model) {
 		await settle();
 	}
 	const embedStart = performance.now();
-	const vectors = new Map<ThoughtId, Float32Array>();
+	const vectors = new VectorMatrix<ThoughtId>(model.table.dims);
 	for (const row of rows) vectors.set(row.id, embed(row.text, model));
 	const embedMs = performance.now() - embedStart;
 	const corpus: Corpus = {

@@ -1,12 +1,12 @@
 import { handleError } from '$lib/app/handle-error';
 import type { Replica } from '$lib/replica/replica';
 import type { ThoughtRow } from '$lib/replica/view-store';
-import { cosine } from '$sync/ai/static-embedder';
 import type { ThoughtId } from '$sync/ids';
 import { AiClient } from './ai-client';
 import type { ModelRef } from './protocol';
-import { topK, type Scored } from './rank-fusion';
+import type { Scored } from './rank-fusion';
 import { backendChoice, embedOnServer } from './server-embedder';
+import { VectorMatrix } from './vector-matrix';
 
 const BATCH = 128;
 
@@ -19,7 +19,8 @@ export class SemanticIndex {
 	isIndexing = $state(false);
 	isAvailable = $state(true);
 	readonly ai: AiClient;
-	#vectors = new Map<ThoughtId, Float32Array>();
+	/** Created with the first vector, which tells the model's dimensions. */
+	#matrix: VectorMatrix<ThoughtId> | null = null;
 	#dirty = new Set<ThoughtId>();
 	#run: Promise<void> | null = null;
 	#started: Promise<void> | null = null;
@@ -44,7 +45,7 @@ export class SemanticIndex {
 	}
 
 	get size(): number {
-		return this.#vectors.size;
+		return this.#matrix?.size ?? 0;
 	}
 
 	/** Loads stored vectors, then embeds every thought whose text changed since (once). */
@@ -64,18 +65,7 @@ export class SemanticIndex {
 		minScore: number,
 		exclude?: ThoughtId
 	): Scored<ThoughtId>[] {
-		const scored = (function* (vectors: Map<ThoughtId, Float32Array>) {
-			for (const [id, vector] of vectors) {
-				if (id === exclude) continue;
-				const score = cosine(query, vector);
-				if (score >= minScore) yield { id, score };
-			}
-		})(this.#vectors);
-		return topK(scored, k);
-	}
-
-	vectorOf(id: ThoughtId): Float32Array | undefined {
-		return this.#vectors.get(id);
+		return this.#matrix?.nearest(query, k, minScore, exclude) ?? [];
 	}
 
 	/**
@@ -102,6 +92,11 @@ export class SemanticIndex {
 		return vectors;
 	}
 
+	#store(id: ThoughtId, vector: Float32Array): void {
+		this.#matrix ??= new VectorMatrix<ThoughtId>(vector.length);
+		this.#matrix.set(id, vector);
+	}
+
 	#notifyUpdated(): void {
 		for (const listener of this.#updateListeners) listener();
 	}
@@ -122,14 +117,14 @@ export class SemanticIndex {
 		const view = this.replica.view;
 		const stored = await view.vectors.where('model').equals(this.model.id).toArray();
 		const hashes = new Map(stored.map((row) => [row.id, row.hash]));
-		for (const row of stored) this.#vectors.set(row.id, row.vector);
+		for (const row of stored) this.#store(row.id, row.vector);
 		// A query typed while these loaded was answered by words only: let it run again.
 		this.#notifyUpdated();
 		const rows = await view.thoughts.toArray();
 		const live = new Set(rows.map((row) => row.id));
 		const gone = stored.filter((row) => !live.has(row.id)).map((row) => [row.id, this.model.id]);
 		await view.vectors.bulkDelete(gone as [ThoughtId, string][]);
-		for (const [id] of gone) this.#vectors.delete(id as ThoughtId);
+		for (const [id] of gone) this.#matrix?.delete(id as ThoughtId);
 		// Similar lengths share a batch: a batch is padded to its longest text (bench/embed.bench.ts
 		// found 89% padding in arrival order).
 		const stale = rows.filter((row) => hashes.get(row.id) !== row.hash);
@@ -141,7 +136,7 @@ export class SemanticIndex {
 		this.#dirty.clear();
 		const rows = await this.replica.view.thoughts.bulkGet(ids);
 		rows.forEach((row, i) => {
-			if (!row) this.#vectors.delete(ids[i]);
+			if (!row) this.#matrix?.delete(ids[i]);
 		});
 		await this.replica.view.vectors.bulkDelete(
 			ids.filter((_, i) => !rows[i]).map((id) => [id, this.model.id] as [ThoughtId, string])
@@ -164,7 +159,7 @@ export class SemanticIndex {
 					vector: vectors[j]
 				}))
 			);
-			batch.forEach((row, j) => this.#vectors.set(row.id, vectors[j]));
+			batch.forEach((row, j) => this.#store(row.id, vectors[j]));
 			this.#notifyUpdated();
 			this.progress = { done: Math.min(i + BATCH, rows.length), total: rows.length };
 		}

@@ -8,6 +8,12 @@ interface Doc {
 	tags: string[];
 }
 
+const STOP_WORDS = new Set(
+	'a an and are as at be but by did do for from had has have i in is it its me my no not of on or our so that the this to was we were with you your'.split(
+		' '
+	)
+);
+
 /**
  * Full-text search over the view: prefix and typo tolerant, tags boosted. Kept in memory and
  * updated from the replica's change events, so typing a query never touches IndexedDB.
@@ -17,6 +23,11 @@ export class ThoughtSearchIndex {
 		fields: ['text', 'tags'],
 		extractField: (doc, field) =>
 			field === 'tags' ? doc.tags.join(' ') : (doc[field as keyof Doc] as string),
+		// Words like "the" match nearly every thought: indexing them only slows queries down.
+		processTerm: (term) => {
+			const lower = term.toLowerCase();
+			return STOP_WORDS.has(lower) ? null : lower;
+		},
 		searchOptions: {
 			prefix: true,
 			// Typos are tolerated in longer words only: a short word one edit away is another word.
