@@ -1,6 +1,6 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { formatBenchmarksFile, writeSection } from '../lib/report';
 
 /**
  * Relay fan-out (issue 5, item 1, reduced). Users each have two devices on `u/<user>/shard/0`;
@@ -552,21 +553,6 @@ function ratios(results: Result[]) {
 	return lines.join('\n');
 }
 
-function writeBenchmarks(markdown: string) {
-	const file = join(ROOT, 'BENCHMARKS.md');
-	const open = '<!-- bench:relay -->';
-	const close = '<!-- /bench:relay -->';
-	const section = `${open}\n${markdown}\n${close}`;
-	const existing = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-	const start = existing.indexOf(open);
-	const end = existing.indexOf(close);
-	const next =
-		start >= 0 && end > start
-			? existing.slice(0, start) + section + existing.slice(end + close.length)
-			: `${existing.trimEnd()}\n\n${section}\n`;
-	writeFileSync(file, next);
-}
-
 async function main() {
 	const hardLimit = setTimeout(() => {
 		console.error(`hard limit of ${HARD_LIMIT_MS / 1000} s reached: stopping`);
@@ -619,7 +605,8 @@ async function main() {
 		'Targets (issue 5): p99 ≤ 50 ms at 1,000 clients; throughput ≥ 0.8 × bare Hocuspocus.'
 	].join('\n');
 	console.log(`\n${markdown}\n`);
-	if (WRITE && results.length > 0) writeBenchmarks(markdown);
+	if (WRITE && results.length > 0) writeSection('relay', markdown);
+	await formatBenchmarksFile();
 	killAll();
 	// Providers' timers (awareness, reconnect backoff) would keep the loop alive.
 	process.exit(results.length === SCENARIOS.length * REPS * SERVERS.length ? 0 : 1);
