@@ -20,6 +20,9 @@ export class Related {
 	rows = $state.raw<ThoughtRow[]>([]);
 	suggestedTags = $state.raw<string[]>([]);
 	#timer: ReturnType<typeof setTimeout> | undefined;
+	#stopWatching: () => void = () => {};
+	/** The text last asked about: a late refresh must never bring back an older one. */
+	#latest: { text: string; exclude?: ThoughtId } = { text: '' };
 	#run = 0;
 
 	constructor(
@@ -29,18 +32,25 @@ export class Related {
 	) {}
 
 	follow(text: string, exclude?: ThoughtId): void {
+		this.#latest = { text, exclude };
 		clearTimeout(this.#timer);
 		this.#timer = setTimeout(() => void this.#update(text, exclude), DEBOUNCE_MS);
 	}
 
 	stop(): void {
 		clearTimeout(this.#timer);
+		this.#stopWatching();
 		this.#run++;
 	}
 
 	async #update(text: string, exclude?: ThoughtId): Promise<void> {
 		const run = ++this.#run;
 		const semantic = this.semanticIndex();
+		// Thoughts embedded after this answer (e.g. one saved a moment ago) may belong in it.
+		this.#stopWatching();
+		this.#stopWatching = semantic.onUpdated(() =>
+			this.follow(this.#latest.text, this.#latest.exclude)
+		);
 		if (words(text).length < 2 || !semantic.isAvailable) {
 			this.rows = [];
 			this.suggestedTags = [];
