@@ -80,6 +80,18 @@ function makeQueries(): string[] {
 	return [...queries, ...SEMANTIC_QUERIES];
 }
 
+const LATENCY_HEADER = [
+	'mode',
+	'ours p50',
+	'ours p95',
+	'ours p99',
+	'scan p50',
+	'scan p95',
+	'scan p99',
+	'ratio p50',
+	'ratio p95'
+];
+
 interface Corpus {
 	ids: ThoughtId[];
 	texts: string[];
@@ -250,6 +262,7 @@ async function main(): Promise<void> {
 				ratio(ours.p95, base.p95)
 			];
 		});
+		const latencyTable = table(LATENCY_HEADER, rows);
 		const build = summarise(buildOurs);
 		const buildBase = summarise(buildBaseline);
 		summary.push({
@@ -276,20 +289,7 @@ async function main(): Promise<void> {
 				'',
 				`Latency per query in ms, ${queries.length} queries × ${ROUNDS} rounds (n = ${queries.length * ROUNDS} per cell). Baseline: linear scan (lower-cased substring over every text), alternated with each mode.`,
 				'',
-				table(
-					[
-						'mode',
-						'ours p50',
-						'ours p95',
-						'ours p99',
-						'scan p50',
-						'scan p95',
-						'scan p99',
-						'ratio p50',
-						'ratio p95'
-					],
-					rows
-				),
+				latencyTable,
 				'',
 				`Index build (ms, median of ${BUILD_ROUNDS}, alternated): MiniSearch addAll ${fmt(build.p50)} (p95 ${fmt(build.p95)}) vs baseline (lower-casing the texts, no index) ${fmt(buildBase.p50)}: ${ratio(build.p50, buildBase.p50)}. Embedding every thought once with the TypeScript oracle (setup, not timed per query): ${fmt(embedMs)} ms.`,
 				'',
@@ -312,22 +312,7 @@ async function main(): Promise<void> {
 				'</details>'
 			].join('\n')
 		);
-		console.log(
-			table(
-				[
-					'mode',
-					'ours p50',
-					'ours p95',
-					'ours p99',
-					'scan p50',
-					'scan p95',
-					'scan p99',
-					'ratio p50',
-					'ratio p95'
-				],
-				rows
-			)
-		);
+		console.log(latencyTable);
 		console.log(
 			`index build: ours ${fmt(build.p50)} ms, baseline ${fmt(buildBase.p50)} ms; oracle embed of all: ${fmt(embedMs)} ms`
 		);

@@ -25,6 +25,10 @@ export class Search {
 	isActive = $derived(this.query.trim().length > 0);
 	#replica: Replica;
 	#semantic: () => SemanticIndex | null;
+	#refresh: () => void;
+	/** The index whose new vectors re-run the query; follows a switch of the active model. */
+	#watched: SemanticIndex | null = null;
+	#stopWatching: () => void = () => {};
 	#index = new ThoughtSearchIndex();
 	#building: Promise<void> | undefined;
 	#run = 0;
@@ -33,12 +37,9 @@ export class Search {
 		this.#replica = replica;
 		this.#semantic = semantic;
 		replica.onChange((ids) => void this.#reindex([...ids]));
-		// Results shown while thoughts were still being embedded improve as vectors arrive.
-		semantic()?.onUpdated(
-			throttle(() => {
-				if (this.isReady && this.isActive) void this.#search(this.query);
-			}, REFRESH_MS)
-		);
+		this.#refresh = throttle(() => {
+			if (this.isReady && this.isActive) void this.#search(this.query);
+		}, REFRESH_MS);
 	}
 
 	/** Builds the index the first time it is called; later calls return the same work. */
@@ -81,6 +82,12 @@ export class Search {
 	async #hybridIds(query: string): Promise<ThoughtId[]> {
 		const byWords = this.#index.search(query, CANDIDATES);
 		const semantic = this.#semantic();
+		if (semantic !== this.#watched) {
+			// Results shown while thoughts were still being embedded improve as vectors arrive.
+			this.#stopWatching();
+			this.#stopWatching = semantic?.onUpdated(this.#refresh) ?? (() => {});
+			this.#watched = semantic;
+		}
 		if (!semantic?.isAvailable || semantic.size === 0 || !query.trim()) {
 			return byWords.slice(0, RESULTS);
 		}
