@@ -8,10 +8,13 @@ import { RelayError, guarded } from './guarded';
 /** Message types a client may send (Hocuspocus wire format: docName, type, payload). */
 const SYNC = 0;
 const AWARENESS = 1;
+/** A provider that reconnects twice in quick succession sends its token again on an open document;
+ * Hocuspocus hands that to onTokenSync, which this app leaves unset, so it changes nothing. */
+const AUTH = 2;
 const QUERY_AWARENESS = 3;
 const SYNC_REPLY = 4;
 const CLOSE_DOCUMENT = 7;
-const ALLOWED = new Set([SYNC, AWARENESS, QUERY_AWARENESS, SYNC_REPLY, CLOSE_DOCUMENT]);
+const ALLOWED = new Set([SYNC, AWARENESS, AUTH, QUERY_AWARENESS, SYNC_REPLY, CLOSE_DOCUMENT]);
 
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;

@@ -1,9 +1,7 @@
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocumentsRepository } from '../../server/db/documents.repository';
@@ -12,6 +10,7 @@ import { shardDocName } from '../../sync/doc-names';
 import { newThoughtId, type ThoughtId, type UserId } from '../../sync/ids';
 import { connectClient, eventually, register, settled, type Account } from './harness';
 import { seededRandom } from '../../sync/seeded-random';
+import { killServerChildren, ServerProcess } from './server-child';
 
 /**
  * Crash safety of the relay's durability contract: an update the relay acknowledged survives
@@ -26,8 +25,6 @@ const SCHEDULE = ['writes', 'store', 'writes', 'handshake', 'writes', 'writes'] 
 const ROUND_CAP_MS = 15_000;
 const ACK_CAP_MS = 15_000;
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 't10x-crash-'));
 const dbFile = join(dataDir, 'thoughts10x.sqlite');
 
@@ -37,81 +34,6 @@ const between = (random: () => number) => (min: number, max: number) =>
 const killer = between(seededRandom(SEED));
 const writes = between(seededRandom(SEED ^ 0x9e3779b9));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const children = new Set<ChildProcess>();
-const killChildren = () => {
-	for (const child of children) child.kill('SIGKILL');
-};
-// A crashed test must not leave relays behind (seen with ws 'error' crashes while planning).
-process.on('exit', killChildren);
-
-/** The server child: same data dir and, after the first start, the same port every time. */
-class ServerProcess {
-	port = 0;
-	instance = 0;
-	stderr = '';
-	synchronous: number[] = [];
-	#child?: ChildProcess;
-
-	get base() {
-		return `http://127.0.0.1:${this.port}`;
-	}
-	get wsUrl() {
-		return `ws://127.0.0.1:${this.port}/sync`;
-	}
-
-	async start(): Promise<void> {
-		// The port was free a moment ago; retry briefly in case the old socket lingers.
-		for (let attempt = 1; ; attempt++) {
-			try {
-				return await this.#spawn();
-			} catch (error) {
-				if (attempt >= 5) throw error;
-				await sleep(100 * attempt);
-			}
-		}
-	}
-
-	#spawn(): Promise<void> {
-		const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-			cwd: repoRoot,
-			env: { ...process.env, PORT: String(this.port), DATA_DIR: dataDir },
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: false
-		});
-		children.add(child);
-		child.on('exit', () => children.delete(child));
-		child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk));
-		return new Promise((resolve, reject) => {
-			let out = '';
-			const timer = setTimeout(() => reject(new Error('server did not start in 10 s')), 10_000);
-			child.stdout!.on('data', (chunk: Buffer) => {
-				out += chunk;
-				const ready = /^READY (\d+) (\d+)$/m.exec(out);
-				if (!ready) return;
-				clearTimeout(timer);
-				this.port = Number(ready[1]);
-				this.synchronous.push(Number(ready[2]));
-				this.instance++;
-				this.#child = child;
-				resolve();
-			});
-			child.on('exit', (code) => {
-				clearTimeout(timer);
-				reject(new Error(`server exited with ${code} before READY: ${this.stderr.slice(-500)}`));
-			});
-		});
-	}
-
-	/** Sends SIGKILL at once; resolves when the process is gone. */
-	kill(): Promise<void> {
-		const child = this.#child!;
-		this.#child = undefined;
-		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-		child.kill('SIGKILL');
-		return exited;
-	}
-}
 
 interface Sent {
 	id: ThoughtId;
@@ -146,9 +68,9 @@ function inspectFile(name: string) {
 	}
 }
 
-const server = new ServerProcess();
+const server = new ServerProcess(dataDir);
 afterAll(() => {
-	killChildren();
+	killServerChildren();
 	rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -182,6 +182,26 @@ it("counts the corpus's rejections in /metrics", async () => {
 	expect(guard.reduce((sum, [, n]) => sum + n, 0)).toBe(guardClosed.length);
 });
 
+it('ignores a repeated Auth on an open document (a provider reconnecting twice in a row)', async () => {
+	const socket = new RawSocket(mallory.cookie);
+	try {
+		await socket.authenticate(target, await relayToken(t.base, mallory));
+		socket.ws.send(authMessage(target, await relayToken(t.base, mallory)));
+		socket.ws.send(authMessage(target, 'not-a-token'));
+		const doc = new Y.Doc();
+		addThought(doc, newThoughtId(), { ...fields, text: 'after a repeated auth' });
+		const from = socket.replies.length;
+		socket.ws.send(syncMessage(target, 2, Y.encodeStateAsUpdate(doc)));
+		const outcome = await socket.until(() => outcomeOf(socket, from), OUTCOME_TIMEOUT_MS);
+		expect(outcome).toEqual({ kind: 'ack' });
+		expect((await malloryState()).thoughts.map((thought) => thought.text)).toContain(
+			'after a repeated auth'
+		);
+	} finally {
+		await socket.close();
+	}
+});
+
 /** One raw relay socket with the replies and close code it has seen. */
 class RawSocket {
 	readonly ws: WebSocket;
@@ -490,7 +510,6 @@ function buildCorpus(own: string, state: Uint8Array): Case[] {
 		bin(frame(own, 6, (e) => encoding.writeVarString(e, 'to everyone on the document')))
 	);
 	add('refused type', 'SyncStatus (8)', bin(frame(own, 8, (e) => encoding.writeVarUint(e, 1))));
-	add('refused type', 'Auth (2) on an open document', bin(authMessage(own, 'not-a-token')));
 
 	for (const step of [1, 2]) {
 		for (let i = 0; i < 5; i++) {
