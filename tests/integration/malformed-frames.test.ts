@@ -183,7 +183,7 @@ it("counts the corpus's rejections in /metrics", async () => {
 });
 
 it('ignores a repeated Auth on an open document (a provider reconnecting twice in a row)', async () => {
-	const socket = new RawSocket(mallory.cookie);
+	const socket = await RawSocket.open(mallory.cookie);
 	try {
 		await socket.authenticate(target, await relayToken(t.base, mallory));
 		socket.ws.send(authMessage(target, await relayToken(t.base, mallory)));
@@ -223,6 +223,17 @@ class RawSocket {
 			this.closed = code;
 			this.#notify();
 		});
+	}
+
+	/** A socket whose upgrade went through. */
+	static async open(cookie: string): Promise<RawSocket> {
+		const socket = new RawSocket(cookie);
+		await socket.until(
+			() => socket.ws.readyState === WebSocket.OPEN || socket.closed !== null || undefined,
+			5000
+		);
+		if (socket.closed !== null) throw new Error(`upgrade refused (${socket.closed})`);
+		return socket;
 	}
 
 	/** Resolves with check's first defined value, checked on every socket event; else undefined. */
@@ -291,13 +302,7 @@ class Attacker {
 		// Once a socket authenticated, the pre-auth budget no longer applies to it.
 		if (!this.#socket || this.#socket.closed !== null || !authed) {
 			await this.#socket?.close();
-			const socket = new RawSocket(mallory.cookie);
-			await socket.until(
-				() => socket.ws.readyState === WebSocket.OPEN || socket.closed !== null || undefined,
-				5000
-			);
-			if (socket.closed !== null) throw new Error(`upgrade refused (${socket.closed})`);
-			this.#socket = socket;
+			this.#socket = await RawSocket.open(mallory.cookie);
 		}
 		if (authed && !this.#socket.authenticated) {
 			await this.#socket.authenticate(target, await relayToken(t.base, mallory));
