@@ -9,6 +9,11 @@ export interface StoredDocument {
 	lastSeq: number;
 }
 
+export interface PendingUpdate {
+	name: string;
+	update: Uint8Array;
+}
+
 /**
  * Yjs document storage: an append-only update log plus a compacted state per document.
  * Statements are prepared once; better-sqlite3 runs them synchronously, which is what lets the
@@ -18,6 +23,7 @@ export class DocumentsRepository {
 	readonly #append: Database.Statement<[string, Uint8Array, number]>;
 	readonly #state: Database.Statement<[string], { state: Buffer }>;
 	readonly #updates: Database.Statement<[string], { seq: number; update: Buffer }>;
+	readonly #appendAll: (entries: readonly PendingUpdate[], now: number) => number[];
 	readonly #compact: (
 		name: string,
 		userId: string,
@@ -29,6 +35,9 @@ export class DocumentsRepository {
 	constructor(sqlite: Database.Database) {
 		this.#append = sqlite.prepare(
 			'INSERT INTO document_updates (name, "update", created_at) VALUES (?, ?, ?)'
+		);
+		this.#appendAll = sqlite.transaction((entries: readonly PendingUpdate[], now: number) =>
+			entries.map(({ name, update }) => Number(this.#append.run(name, update, now).lastInsertRowid))
 		);
 		this.#state = sqlite.prepare('SELECT state FROM documents WHERE name = ?');
 		this.#updates = sqlite.prepare(
@@ -49,6 +58,11 @@ export class DocumentsRepository {
 	/** Appends one update durably (synchronous=FULL) and returns its seq. */
 	append(name: string, update: Uint8Array, now = Date.now()): number {
 		return Number(this.#append.run(name, update, now).lastInsertRowid);
+	}
+
+	/** Appends several updates in one transaction (one fsync) and returns their seqs, in order. */
+	appendAll(entries: readonly PendingUpdate[], now = Date.now()): number[] {
+		return this.#appendAll(entries, now);
 	}
 
 	load(name: string): StoredDocument {

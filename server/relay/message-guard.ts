@@ -41,6 +41,17 @@ export function messageGuard(metrics: Metrics): Extension {
 	};
 }
 
+/** The Yjs update a client message carries (sync step 2 or update), or null for any other. */
+export function documentUpdateIn(message: Uint8Array): Uint8Array | null {
+	const decoder = decoding.createDecoder(message);
+	decoding.readVarString(decoder);
+	const type = decoding.readVarUint(decoder);
+	if (type !== SYNC && type !== SYNC_REPLY) return null;
+	const step = decoding.readVarUint(decoder);
+	if (step !== SYNC_STEP_2 && step !== SYNC_UPDATE) return null;
+	return decoding.readVarUint8Array(decoder);
+}
+
 /** Returns why a message is refused, or null when it may be applied. */
 export function inspect(message: Uint8Array): string | null {
 	try {
@@ -53,10 +64,8 @@ export function inspect(message: Uint8Array): string | null {
 				? 'awareness too large'
 				: null;
 		}
-		if (type !== SYNC && type !== SYNC_REPLY) return null;
-		const step = decoding.readVarUint(decoder);
-		if (step !== SYNC_STEP_2 && step !== SYNC_UPDATE) return null;
-		const update = decoding.readVarUint8Array(decoder);
+		const update = documentUpdateIn(message);
+		if (!update) return null;
 		Y.decodeUpdate(update);
 		// Some corrupt updates decode but throw half-way through applying, leaving the part
 		// before the throw in the document. Applying to an empty doc first catches them cheaply.
