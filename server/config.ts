@@ -12,6 +12,8 @@ export interface Config {
 	shutdownTimeoutMs: number;
 	/** Login and registration attempts per client address per minute. */
 	authAttemptsPerMinute: number;
+	/** Profile, post and RSS page requests per client address per minute. */
+	publicPagesPerMinute: number;
 	relay: RelayLimits;
 	ai: AiConfig;
 }
@@ -43,6 +45,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 			1,
 			1_000_000,
 			'AUTH_ATTEMPTS_PER_MINUTE'
+		),
+		publicPagesPerMinute: integer(
+			env.PUBLIC_PAGES_PER_MINUTE,
+			300,
+			1,
+			1_000_000,
+			'PUBLIC_PAGES_PER_MINUTE'
 		),
 		relay: {
 			...DEFAULT_RELAY_LIMITS,

@@ -6,18 +6,21 @@ import { spawnEmbedWorker } from './ai/spawn-embed-worker';
 import { loadStaticModels } from './ai/static-models';
 import type { Config } from './config';
 import { DocumentsRepository } from './db/documents.repository';
+import { PostsRepository } from './db/posts.repository';
 import { InferenceLogRepository } from './db/inference-log.repository';
 import { openDatabase, type OpenDatabase } from './db/open';
 import { SessionsRepository } from './db/sessions.repository';
 import { UsersRepository } from './db/users.repository';
 import { aiRoutes } from './http/ai.routes';
 import { authRoutes } from './http/auth.routes';
+import { publicRoutes } from './http/public.routes';
 import type { Route } from './http/router';
 import { Metrics } from './metrics';
 import { createRelay, type Relay } from './relay/relay';
 import { loadSecret } from './secrets';
 import { AuthService } from './services/auth.service';
 import { EmbedService } from './services/embed.service';
+import { PublishingService } from './services/publishing.service';
 import { RateLimiter } from './services/rate-limiter';
 import { RelayTokens } from './services/relay-tokens';
 
@@ -59,12 +62,21 @@ export function createServices(
 ): Services {
 	const database = openDatabase(join(config.dataDir, 'thoughts10x.sqlite'), migrationsDir);
 	const metrics = new Metrics();
+	const users = new UsersRepository(database.db);
 	const auth = new AuthService(
-		new UsersRepository(database.db),
+		users,
 		new SessionsRepository(database.db),
 		new RelayTokens(loadSecret(config.dataDir), RELAY_TOKEN_TTL_MS)
 	);
-	const relay = createRelay(auth, new DocumentsRepository(database.sqlite), metrics, config.relay);
+	const posts = new PostsRepository(database.sqlite);
+	const publishing = new PublishingService(posts);
+	const relay = createRelay(
+		auth,
+		new DocumentsRepository(database.sqlite),
+		metrics,
+		config.relay,
+		(name, document) => publishing.documentStored(name, document)
+	);
 	const models = loadStaticModels(modelsDir);
 	const inference = new InferencePool(config.ai, () => spawnEmbedWorker([...models.values()]));
 	const embed = new EmbedService(
@@ -83,7 +95,8 @@ export function createServices(
 			},
 			() => metrics.authFailures.inc({ where: 'login' })
 		),
-		...aiRoutes(auth, embed)
+		...aiRoutes(auth, embed),
+		...publicRoutes(users, posts, new RateLimiter(config.publicPagesPerMinute, 60_000))
 	];
 	return { database, auth, relay, metrics, inference, routes };
 }

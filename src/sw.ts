@@ -15,10 +15,11 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
 // Every app page renders in the browser, so any navigation can be answered by the one
-// prerendered shell, online or offline. Server endpoints are never answered from the cache.
+// prerendered shell, online or offline. Server endpoints and the server-rendered public pages
+// (/@handle) are never answered from the cache.
 registerRoute(
 	new NavigationRoute(createHandlerBoundToURL('/shell'), {
-		denylist: [/^\/api\//, /^\/sync/, /^\/healthz/, /^\/metrics/]
+		denylist: [/^\/api\//, /^\/sync/, /^\/healthz/, /^\/metrics/, /^\/@/]
 	})
 );
 

@@ -30,7 +30,14 @@ describe('openDatabase', () => {
 			)
 			.all()
 			.map((row) => (row as { name: string }).name);
-		expect(tables).toEqual(['document_updates', 'documents', 'inference_log', 'sessions', 'users']);
+		expect(tables).toEqual([
+			'document_updates',
+			'documents',
+			'inference_log',
+			'posts',
+			'sessions',
+			'users'
+		]);
 		close();
 	});
 });

@@ -67,3 +67,28 @@ export const inferenceLog = sqliteTable(
 	},
 	(table) => [index('inference_log_user_idx').on(table.userId, table.createdAt)]
 );
+
+/**
+ * Published thoughts (public or followers-only), materialised from the owner's shard documents
+ * when the relay stores them. A thought made private again, or deleted, is removed at the next
+ * store of its shard. `editedAt` is set when the text changes after publishing.
+ */
+export const posts = sqliteTable(
+	'posts',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		docName: text('doc_name').notNull(),
+		visibility: text('visibility', { enum: ['public', 'followers'] }).notNull(),
+		text: text('text').notNull(),
+		createdAt: integer('created_at').notNull(),
+		publishedAt: integer('published_at').notNull(),
+		editedAt: integer('edited_at')
+	},
+	(table) => [
+		index('posts_user_created_idx').on(table.userId, table.createdAt, table.id),
+		index('posts_doc_idx').on(table.docName)
+	]
+);

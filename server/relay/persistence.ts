@@ -27,7 +27,11 @@ import { UpdateLog } from './update-log';
  * socket event, which cannot run in between: no compaction ever sees a seq whose update is not in
  * the document yet.
  */
-export function persistence(documents: DocumentsRepository, metrics: Metrics): Extension {
+export function persistence(
+	documents: DocumentsRepository,
+	metrics: Metrics,
+	afterStore: (documentName: string, document: Y.Doc) => void = () => {}
+): Extension {
 	const lastSeq = new Map<string, number>();
 	const log = new UpdateLog(documents);
 	const advance = (name: string, seq: number) => {
@@ -84,6 +88,7 @@ export function persistence(documents: DocumentsRepository, metrics: Metrics): E
 					lastSeq.get(documentName) ?? 0
 				);
 				stop();
+				afterStore(documentName, document);
 			},
 			CLOSE.badMessage
 		),

@@ -1,4 +1,5 @@
 import { Hocuspocus } from '@hocuspocus/server';
+import type * as Y from 'yjs';
 import type { DocumentsRepository } from '../db/documents.repository';
 import type { Metrics } from '../metrics';
 import type { AuthService } from '../services/auth.service';
@@ -18,14 +19,15 @@ export function createRelay(
 	auth: AuthService,
 	documents: DocumentsRepository,
 	metrics: Metrics,
-	limits: RelayLimits
+	limits: RelayLimits,
+	afterStore?: (documentName: string, document: Y.Doc) => void
 ): Relay {
 	const hocuspocus = new Hocuspocus({
 		quiet: true,
 		extensions: [
 			messageGuard(metrics),
 			authenticate(auth, metrics),
-			persistence(documents, metrics)
+			persistence(documents, metrics, afterStore)
 		]
 	});
 	const upgrades = new UpgradeHandler(hocuspocus, auth, metrics, limits);

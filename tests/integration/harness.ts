@@ -31,6 +31,7 @@ export async function startTestServer(
 	const config: Config = {
 		...defaults,
 		authAttemptsPerMinute: 1_000_000,
+		publicPagesPerMinute: 1_000_000,
 		...overrides,
 		ai: { ...defaults.ai, embedsPerMinute: 1_000_000, ...overrides.ai }
 	};

@@ -13,10 +13,12 @@ import {
 	readThought,
 	removeThought,
 	setPinned,
+	setVisibility,
 	setThoughtText,
 	thoughtCount,
 	type Thought,
-	type ThoughtFields
+	type ThoughtFields,
+	type Visibility
 } from '$sync/doc/shard-doc';
 import type { MigrationOutcome } from '$sync/doc/migrations';
 import {
@@ -187,6 +189,10 @@ export class Replica {
 
 	async setPinned(id: ThoughtId, pinned: boolean): Promise<void> {
 		setPinned(await this.#writable(await this.#shardOf(id)), id, pinned, LOCAL_EDIT);
+	}
+
+	async setVisibility(id: ThoughtId, visibility: Visibility): Promise<void> {
+		setVisibility(await this.#writable(await this.#shardOf(id)), id, visibility, LOCAL_EDIT);
 	}
 
 	async remove(id: ThoughtId): Promise<RemovedThought> {

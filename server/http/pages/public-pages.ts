@@ -1,0 +1,135 @@
+import type { Post } from '../../db/posts.repository';
+import { escapeMarkup as e, summary } from './markup';
+
+/**
+ * Server-rendered public pages: profiles, posts and RSS. Plain HTML with no script, readable
+ * without JavaScript and by link previews (OpenGraph). Post text is shown as escaped text,
+ * never as HTML.
+ */
+
+export interface Author {
+	handle: string;
+}
+
+interface PageParts {
+	title: string;
+	description: string;
+	url: string;
+	type: 'profile' | 'article';
+	body: string;
+	rss?: string;
+}
+
+const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1c1b1f;background:#fffbfe}
+a{color:#5b3fa8}ol{list-style:none;padding:0}li{border-bottom:1px solid #e7e0ec;padding:1rem 0}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;margin:0 0 .25rem}small{color:#625b71}
+@media (prefers-color-scheme:dark){body{color:#e6e1e5;background:#1c1b1f}a{color:#cfbcff}li{border-color:#49454f}small{color:#cac4d0}}`;
+
+function page(parts: PageParts): string {
+	return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(parts.title)}</title>
+<meta name="description" content="${e(parts.description)}">
+<meta property="og:title" content="${e(parts.title)}">
+<meta property="og:description" content="${e(parts.description)}">
+<meta property="og:type" content="${parts.type}">
+<meta property="og:url" content="${e(parts.url)}">
+<meta property="og:site_name" content="Thoughts10x">
+${parts.rss ? `<link rel="alternate" type="application/rss+xml" title="RSS" href="${e(parts.rss)}">\n` : ''}<style>${STYLE}</style>
+</head>
+<body>
+${parts.body}
+</body>
+</html>
+`;
+}
+
+const date = (ms: number) => new Date(ms).toISOString();
+
+function postItem(author: Author, post: Post, origin: string): string {
+	const href = `${origin}/@${author.handle}/${post.id}`;
+	const edited = post.editedAt ? ' · <span>edited</span>' : '';
+	return `<li><article>
+<p class="text">${e(post.text)}</p>
+<small><a href="${e(href)}"><time datetime="${date(post.createdAt)}">${date(post.createdAt).slice(0, 16).replace('T', ' ')}</time></a>${edited}</small>
+</article></li>`;
+}
+
+export function profilePage(
+	author: Author,
+	posts: readonly Post[],
+	origin: string,
+	next: string | null
+): string {
+	const url = `${origin}/@${author.handle}`;
+	const items = posts.map((post) => postItem(author, post, origin)).join('\n');
+	return page({
+		title: `@${author.handle} on Thoughts10x`,
+		description: posts[0] ? summary(posts[0].text, 160) : `Public thoughts of @${author.handle}.`,
+		url,
+		type: 'profile',
+		rss: `${url}/rss.xml`,
+		body: `<header><h1>@${e(author.handle)}</h1><p><a href="${e(url)}/rss.xml">RSS</a></p></header>
+<main>
+<h2 id="posts-heading">Posts</h2>
+${posts.length > 0 ? `<ol aria-label="Posts">\n${items}\n</ol>` : '<p>No public posts yet.</p>'}
+${next ? `<nav aria-label="More posts"><a href="${e(next)}" rel="next">Older posts</a></nav>` : ''}
+</main>`
+	});
+}
+
+export function postPage(author: Author, post: Post, origin: string): string {
+	const profile = `${origin}/@${author.handle}`;
+	return page({
+		title: `${summary(post.text) || 'A thought'} — @${author.handle}`,
+		description: summary(post.text, 200),
+		url: `${profile}/${post.id}`,
+		type: 'article',
+		rss: `${profile}/rss.xml`,
+		body: `<header><p><a href="${e(profile)}">@${e(author.handle)}</a></p></header>
+<main>
+<article>
+<p class="text">${e(post.text)}</p>
+<small><time datetime="${date(post.createdAt)}">${date(post.createdAt).slice(0, 16).replace('T', ' ')}</time>${post.editedAt ? ' · edited' : ''}</small>
+</article>
+</main>`
+	});
+}
+
+export function notFoundPage(origin: string): string {
+	return page({
+		title: 'Not found — Thoughts10x',
+		description: 'Nothing public lives at this address.',
+		url: origin,
+		type: 'article',
+		body: '<main><h1>Not found</h1><p>Nothing public lives at this address.</p></main>'
+	});
+}
+
+export function rssFeed(author: Author, posts: readonly Post[], origin: string): string {
+	const profile = `${origin}/@${author.handle}`;
+	const items = posts
+		.map(
+			(post) => `<item>
+<title>${e(summary(post.text) || 'A thought')}</title>
+<link>${e(`${profile}/${post.id}`)}</link>
+<guid isPermaLink="true">${e(`${profile}/${post.id}`)}</guid>
+<pubDate>${new Date(post.createdAt).toUTCString()}</pubDate>
+<description>${e(post.text)}</description>
+</item>`
+		)
+		.join('\n');
+	return `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0">
+<channel>
+<title>@${e(author.handle)} on Thoughts10x</title>
+<link>${e(profile)}</link>
+<description>Public thoughts of @${e(author.handle)}</description>
+${items}
+</channel>
+</rss>
+`;
+}
