@@ -31,10 +31,21 @@ describe('openDatabase', () => {
 			.all()
 			.map((row) => (row as { name: string }).name);
 		expect(tables).toEqual([
+			'blocks',
 			'document_updates',
 			'documents',
+			'follows',
+			'idempotency_keys',
 			'inference_log',
+			'likes',
+			'mutes',
+			'notification_settings',
+			'notifications',
+			'post_views',
 			'posts',
+			'profiles',
+			'push_subscriptions',
+			'replies',
 			'sessions',
 			'users'
 		]);
