@@ -1,15 +1,27 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { formatBenchmarksFile, writeSection } from '../lib/report';
+import {
+	accountSessions,
+	hocuspocusDevice,
+	relayToken,
+	setSocketsPerAddress,
+	yWebsocketDevice,
+	type Device
+} from './clients';
+import {
+	ROOT,
+	argValue,
+	killAll,
+	pool,
+	procStats,
+	sleep,
+	startServer,
+	withTimeout,
+	type RunningServer,
+	type ServerKind
+} from './servers';
 
 /**
  * Relay fan-out (issue 5, item 1, reduced). Users each have two devices on `u/<user>/shard/0`;
@@ -26,7 +38,6 @@ import { formatBenchmarksFile, writeSection } from '../lib/report';
  * delay and schedule lag are reported so a saturated generator does not read as server latency.
  */
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const QUICK = process.argv.includes('--quick');
 const WRITE = !process.argv.includes('--no-write');
 const REPS = Number(argValue('--reps') ?? 1);
@@ -47,240 +58,23 @@ const DRAIN_MS = 3000;
 const setupTimeoutMs = (clients: number) => 20_000 + clients * 100;
 /** The whole run is bounded so a wedged server cannot hold the bench (and its children) forever. */
 const HARD_LIMIT_MS = QUICK ? 6 * 60_000 : 90 * 60_000;
-/** Our relay caps sockets per address (DEFAULT_RELAY_LIMITS.maxSocketsPerAddress = 64) and the
- * server-process entry cannot change it, so clients spread over 127.0.0.0/8 like real devices
- * spread over many IPs. Applied to every server alike. */
+/** Clients spread over 127.0.0.0/8 because our relay caps sockets per address (clients.ts). */
 const SOCKETS_PER_ADDRESS = Number(argValue('--sockets-per-address') ?? 32);
 const CONNECT_CONCURRENCY = 25;
 /** Map keys cycle so the doc stays small while each update still carries its own key. */
 const KEY_SLOTS = 16;
 
-type ServerKind = 'ours' | 'hocuspocus' | 'y-websocket';
 const SERVERS = (argValue('--servers') ?? 'ours,hocuspocus,y-websocket').split(',') as ServerKind[];
 /** The generator's event-loop delay histogram samples at this interval; reported as excess. */
 const DELAY_RESOLUTION_MS = 5;
 
 // ---------------------------------------------------------------------------------------------
-// Child processes: tracked so every exit path (normal, error, SIGINT, hard limit) kills them.
-
-const children = new Set<ChildProcess>();
-// Every y-websocket provider adds a process 'exit' listener; hundreds of them are expected here.
-process.setMaxListeners(0);
-
-function killAll(signal: NodeJS.Signals = 'SIGKILL') {
-	for (const child of children) {
-		if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-	}
-}
-process.on('exit', () => killAll());
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.on(signal, () => {
-		console.error(`\n${signal}: stopping servers`);
-		killAll();
-		process.exit(130);
-	});
-}
-
-interface RunningServer {
-	kind: ServerKind;
-	pid: number;
-	port: number;
-	child: ChildProcess;
-	cleanup(): void;
-}
-
-async function startServer(kind: ServerKind): Promise<RunningServer> {
-	let dataDir: string | undefined;
-	let args: string[];
-	const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1' };
-	let port = 0;
-	if (kind === 'ours') {
-		dataDir = mkdtempSync(join(tmpdir(), 't10x-bench-'));
-		args = ['--import', 'tsx', 'tests/integration/server-process.ts'];
-		// Registration is rate limited per address; the bench registers every user from loopback.
-		Object.assign(env, { PORT: '0', DATA_DIR: dataDir, AUTH_ATTEMPTS_PER_MINUTE: '1000000' });
-	} else if (kind === 'hocuspocus') {
-		args = ['--import', 'tsx', 'bench/relay/hocuspocus-server.ts'];
-		env.PORT = '0';
-	} else {
-		// The reference server as shipped (its own bin), so nothing of ours sits in its path.
-		port = await freePort();
-		args = ['node_modules/@y/websocket-server/src/server.js'];
-		env.PORT = String(port);
-	}
-	const child = spawn(process.execPath, args, {
-		cwd: ROOT,
-		env,
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	children.add(child);
-	child.once('exit', () => children.delete(child));
-	let stderr = '';
-	child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-	const ready = new Promise<number>((resolveReady, reject) => {
-		let out = '';
-		const timer = setTimeout(() => reject(new Error(`${kind} did not start: ${stderr}`)), 60_000);
-		child.stdout!.on('data', (chunk) => {
-			out += chunk;
-			const ours = /READY (\d+)/.exec(out);
-			if (ours || /running at/.test(out)) {
-				clearTimeout(timer);
-				resolveReady(ours ? Number(ours[1]) : port);
-			}
-		});
-		child.once('exit', (code) => {
-			clearTimeout(timer);
-			reject(new Error(`${kind} exited (${code}) before READY: ${stderr}`));
-		});
-	});
-	port = await ready;
-	return {
-		kind,
-		pid: child.pid!,
-		port,
-		child,
-		cleanup() {
-			child.kill('SIGKILL');
-			if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-		}
-	};
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolvePort, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}
-
-/** CPU seconds (user + system) and RSS of a child, from /proc: works for any child unchanged. */
-function procStats(pid: number): { cpuSeconds: number; rssBytes: number } {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	// Fields 14 and 15 of stat (utime, stime) in clock ticks; 100 Hz on Linux x86-64/arm64.
-	const ticks = Number(fields[11]) + Number(fields[12]);
-	const rssPages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-	return { cpuSeconds: ticks / 100, rssBytes: rssPages * 4096 };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Clients: one socket per device, one document per socket.
-
-interface Device {
-	doc: Y.Doc;
-	synced: Promise<void>;
-	disconnects: number;
-	destroy(): void;
-}
+// Users: two devices each, one socket per device, one document per socket.
 
 interface User {
 	docName: string;
 	devices: [Device, Device];
 	edits: number;
-}
-
-let addressIndex = 0;
-/** A ws class bound to the next loopback source address, carrying the session cookie if any. */
-function socketClass(cookie?: string) {
-	const slot = Math.floor(addressIndex++ / SOCKETS_PER_ADDRESS);
-	const localAddress = `127.0.${1 + Math.floor(slot / 250)}.${2 + (slot % 250)}`;
-	return class extends WebSocket {
-		constructor(url: string | URL, protocols?: string | string[]) {
-			super(url, protocols, {
-				localAddress,
-				headers: cookie ? { Cookie: cookie } : undefined
-			});
-			this.on('error', () => {});
-		}
-	};
-}
-
-async function post(url: string, body: unknown, cookie?: string) {
-	const res = await fetch(url, {
-		method: 'POST',
-		headers: {
-			'Content-Type': 'application/json',
-			...(cookie ? { Cookie: cookie } : {})
-		},
-		body: body === undefined ? undefined : JSON.stringify(body)
-	});
-	if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-	return res;
-}
-
-/** Two sessions (devices) of one new account on our server: register, then log in again. */
-async function accountSessions(base: string, n: number) {
-	const username = `bench_${process.pid}_${n}_${Date.now().toString(36)}`;
-	const credentials = { username, password: 'correct horse battery staple' };
-	const cookies: string[] = [];
-	let userId = '';
-	for (const action of ['register', 'login']) {
-		const res = await post(`${base}/api/auth/${action}`, {
-			...credentials,
-			deviceName: `bench ${action}`
-		});
-		userId = (await res.json()).session.userId;
-		cookies.push(res.headers.get('set-cookie')!.split(';')[0]);
-	}
-	return { userId, cookies };
-}
-
-function hocuspocusDevice(
-	url: string,
-	name: string,
-	token: string | (() => Promise<string>),
-	cookie?: string
-): Device {
-	const doc = new Y.Doc();
-	const socket = new HocuspocusProviderWebsocket({
-		url,
-		// Default reconnect backoff; a reconnect during the run is counted, not hidden.
-		WebSocketPolyfill: socketClass(cookie)
-	});
-	const device: Device = {
-		doc,
-		disconnects: 0,
-		synced: Promise.resolve(),
-		destroy() {
-			provider.destroy();
-			socket.destroy();
-		}
-	};
-	const provider = new HocuspocusProvider({
-		websocketProvider: socket,
-		name,
-		document: doc,
-		token
-	});
-	provider.on('disconnect', () => device.disconnects++);
-	device.synced = new Promise((resolveSynced) => {
-		if (provider.isSynced) resolveSynced();
-		provider.on('synced', () => resolveSynced());
-	});
-	provider.attach();
-	return device;
-}
-
-function yWebsocketDevice(url: string, name: string): Device {
-	const doc = new Y.Doc();
-	const provider = new WebsocketProvider(url, name, doc, {
-		WebSocketPolyfill: socketClass() as unknown as typeof globalThis.WebSocket,
-		disableBc: true
-	});
-	const device: Device = {
-		doc,
-		disconnects: 0,
-		synced: new Promise((resolveSynced) => {
-			provider.on('sync', (synced: boolean) => synced && resolveSynced());
-		}),
-		destroy: () => provider.destroy()
-	};
-	provider.on('connection-close', () => device.disconnects++);
-	return device;
 }
 
 async function connectUsers(server: RunningServer, users: number): Promise<User[]> {
@@ -293,11 +87,9 @@ async function connectUsers(server: RunningServer, users: number): Promise<User[
 			const { userId, cookies } = await accountSessions(base, i);
 			docName = `u/${userId}/shard/0`;
 			const url = `ws://127.0.0.1:${server.port}/sync`;
-			const token = (cookie: string) => async () =>
-				(await (await post(`${base}/api/auth/relay-token`, undefined, cookie)).json()).token;
 			devices = [
-				hocuspocusDevice(url, docName, token(cookies[0]), cookies[0]),
-				hocuspocusDevice(url, docName, token(cookies[1]), cookies[1])
+				hocuspocusDevice(url, docName, relayToken(base, cookies[0]), cookies[0]),
+				hocuspocusDevice(url, docName, relayToken(base, cookies[1]), cookies[1])
 			];
 		} else if (server.kind === 'hocuspocus') {
 			docName = `u/bench${i}/shard/0`;
@@ -312,15 +104,6 @@ async function connectUsers(server: RunningServer, users: number): Promise<User[
 		await Promise.all(devices.map((device) => device.synced));
 	});
 	return result;
-}
-
-async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>) {
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(concurrency, count) }, async () => {
-			while (next < count) await task(next++);
-		})
-	);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,23 +263,6 @@ function quantile(sorted: number[], q: number) {
 	return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-	let timer: NodeJS.Timeout;
-	return Promise.race([
-		promise.finally(() => clearTimeout(timer)),
-		new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-		})
-	]);
-}
-
-function argValue(name: string) {
-	const i = process.argv.indexOf(name);
-	return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Report.
 
@@ -554,6 +320,7 @@ function ratios(results: Result[]) {
 }
 
 async function main() {
+	setSocketsPerAddress(SOCKETS_PER_ADDRESS);
 	const hardLimit = setTimeout(() => {
 		console.error(`hard limit of ${HARD_LIMIT_MS / 1000} s reached: stopping`);
 		killAll();
