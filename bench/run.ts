@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { ROOT, fmt, formatBenchmarksFile, table, type SummaryRow } from './lib/report';
 
 /**
- * Runs every benchmark in sequence: bench/*.bench.ts, then bench/relay/*.bench.ts when present.
+ * Runs every benchmark in sequence: bench/*.bench.ts, then bench/relay/*.bench.ts and
+ * bench/browser/*.bench.ts (real Chromium against the production build) when present.
  *
  *   npx tsx bench/run.ts [--quick] [--only <part of a file name>]
  *
@@ -30,9 +31,11 @@ function benchesIn(dir: string): string[] {
 		.map((name) => path.join(dir, name));
 }
 
-const files = [...benchesIn('bench'), ...benchesIn('bench/relay')].filter(
-	(file) => !only || file.includes(only)
-);
+const files = [
+	...benchesIn('bench'),
+	...benchesIn('bench/relay'),
+	...benchesIn('bench/browser')
+].filter((file) => !only || file.includes(only));
 const npmScript = process.env.npm_lifecycle_event;
 const invokedAs = npmScript?.startsWith('bench')
 	? `npm run ${npmScript}`
