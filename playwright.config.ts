@@ -30,7 +30,13 @@ export default defineConfig({
 	webServer: {
 		command: 'node dist/server/main.js',
 		url: `http://127.0.0.1:${PORT}/healthz`,
-		env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: `tests/.tmp/e2e-data-${PORT}` },
+		env: {
+			PORT: String(PORT),
+			HOST: '127.0.0.1',
+			DATA_DIR: `tests/.tmp/e2e-data-${PORT}`,
+			// The e2e push test's stand-in push service runs on loopback.
+			PUSH_ENDPOINT_HOSTS: '127.0.0.1'
+		},
 		reuseExistingServer: false,
 		stdout: 'ignore',
 		stderr: 'pipe'

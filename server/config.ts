@@ -14,6 +14,19 @@ export interface Config {
 	authAttemptsPerMinute: number;
 	/** Profile, post and RSS page requests per client address per minute. */
 	publicPagesPerMinute: number;
+	/** Social API reads and changes (follows, likes, replies…) per user per minute. */
+	social: { readsPerMinute: number; writesPerMinute: number };
+	/** Web Push: the contact push services see (mailto: or https:), and API calls per user. */
+	push: {
+		vapidSubject: string;
+		requestsPerMinute: number;
+		/**
+		 * Push services the server may send to (host names; a subdomain of one matches too; '*'
+		 * allows any). Sending is a server-side request, so an open list would let anyone make the
+		 * server POST to any https address.
+		 */
+		endpointHosts: string[];
+	};
 	relay: RelayLimits;
 	ai: AiConfig;
 }
@@ -31,6 +44,14 @@ export interface AiConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** The browsers' push services: Chrome/Edge (FCM, WNS), Firefox (Mozilla autopush), Safari. */
+export const DEFAULT_PUSH_HOSTS = [
+	'fcm.googleapis.com',
+	'updates.push.services.mozilla.com',
+	'notify.windows.com',
+	'push.apple.com'
+];
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
 	return {
@@ -53,6 +74,36 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 			1_000_000,
 			'PUBLIC_PAGES_PER_MINUTE'
 		),
+		push: {
+			vapidSubject: vapidSubject(env.VAPID_SUBJECT),
+			requestsPerMinute: integer(
+				env.PUSH_REQUESTS_PER_MINUTE,
+				60,
+				1,
+				1_000_000,
+				'PUSH_REQUESTS_PER_MINUTE'
+			),
+			endpointHosts: (env.PUSH_ENDPOINT_HOSTS?.trim() || DEFAULT_PUSH_HOSTS.join(','))
+				.split(',')
+				.map((host) => host.trim().toLowerCase())
+				.filter(Boolean)
+		},
+		social: {
+			readsPerMinute: integer(
+				env.SOCIAL_READS_PER_MINUTE,
+				600,
+				1,
+				1_000_000,
+				'SOCIAL_READS_PER_MINUTE'
+			),
+			writesPerMinute: integer(
+				env.SOCIAL_WRITES_PER_MINUTE,
+				120,
+				1,
+				1_000_000,
+				'SOCIAL_WRITES_PER_MINUTE'
+			)
+		},
 		relay: {
 			...DEFAULT_RELAY_LIMITS,
 			// Behind a reverse proxy every socket comes from the proxy's address: raise this there.
@@ -71,6 +122,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 			embedsPerMinute: integer(env.AI_EMBEDS_PER_MINUTE, 60, 1, 1_000_000, 'AI_EMBEDS_PER_MINUTE')
 		}
 	};
+}
+
+/** RFC 8292: a mailto: or https: URI push services can use to reach the operator. */
+function vapidSubject(raw: string | undefined): string {
+	const subject = raw?.trim() || 'mailto:admin@localhost';
+	if (!URL.canParse(subject) || !['mailto:', 'https:'].includes(new URL(subject).protocol)) {
+		throw new ConfigError(`VAPID_SUBJECT must be a mailto: or https: URI, got "${raw}"`);
+	}
+	return subject;
 }
 
 function integer(

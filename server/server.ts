@@ -39,6 +39,7 @@ export async function startServer(config: Config, kitHandler: Handler): Promise<
 				clearTimeout(force);
 				// After the last request: nothing can still be waiting on a worker or logging a job.
 				await services.inference.close();
+				services.push.close();
 				services.database.close();
 			})();
 			return stopping;

@@ -5,28 +5,43 @@ import { InferencePool } from './ai/inference-pool';
 import { spawnEmbedWorker } from './ai/spawn-embed-worker';
 import { loadStaticModels } from './ai/static-models';
 import type { Config } from './config';
+import { AnalyticsRepository } from './db/analytics.repository';
 import { DocumentsRepository } from './db/documents.repository';
+import { IdempotencyRepository } from './db/idempotency.repository';
+import { InteractionsRepository } from './db/interactions.repository';
+import { NotificationsRepository } from './db/notifications.repository';
 import { PostsRepository } from './db/posts.repository';
+import { PushRepository } from './db/push.repository';
+import { ProfilesRepository } from './db/profiles.repository';
+import { RelationsRepository } from './db/relations.repository';
 import { InferenceLogRepository } from './db/inference-log.repository';
 import { openDatabase, type OpenDatabase } from './db/open';
 import { SessionsRepository } from './db/sessions.repository';
 import { UsersRepository } from './db/users.repository';
 import { aiRoutes } from './http/ai.routes';
+import { analyticsRoutes, postViewCounter } from './http/analytics.routes';
 import { authRoutes } from './http/auth.routes';
 import { publicRoutes } from './http/public.routes';
+import { pushRoutes } from './http/push.routes';
+import { socialRoutes } from './http/social.routes';
 import type { Route } from './http/router';
 import { Metrics } from './metrics';
 import { createRelay, type Relay } from './relay/relay';
 import { loadSecret } from './secrets';
+import { AnalyticsService } from './services/analytics.service';
 import { AuthService } from './services/auth.service';
 import { EmbedService } from './services/embed.service';
 import { PublishingService } from './services/publishing.service';
+import { PushService } from './services/push.service';
+import { SocialService } from './services/social.service';
 import { RateLimiter } from './services/rate-limiter';
 import { RelayTokens } from './services/relay-tokens';
+import { loadVapidKeys } from './services/vapid-keys';
 
 const RELAY_TOKEN_TTL_MS = 5 * 60 * 1000;
 const LOGIN_FAILURES_PER_USER = 10;
 const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+const ANALYTICS_REQUESTS_PER_MINUTE = 60;
 
 /** Migrations ship as SQL files beside the source: found from server/ and from dist/server/. */
 export const MIGRATIONS_DIR = [
@@ -51,6 +66,8 @@ export interface Services {
 	metrics: Metrics;
 	/** The embedding fallback's worker threads: closed on shutdown. */
 	inference: InferencePool;
+	/** Web Push delivery (a PushDelivery for other services); `settled()` lets tests wait. */
+	push: PushService;
 	routes: Route[];
 }
 
@@ -69,7 +86,28 @@ export function createServices(
 		new RelayTokens(loadSecret(config.dataDir), RELAY_TOKEN_TTL_MS)
 	);
 	const posts = new PostsRepository(database.sqlite);
-	const publishing = new PublishingService(posts);
+	const push = new PushService({
+		repository: new PushRepository(database.db),
+		vapid: loadVapidKeys(config.dataDir, config.push.vapidSubject),
+		registry: metrics.registry
+	});
+	const analytics = new AnalyticsService(
+		new AnalyticsRepository(database.sqlite),
+		new RateLimiter(ANALYTICS_REQUESTS_PER_MINUTE, 60_000)
+	);
+	const profiles = new ProfilesRepository(database.sqlite);
+	const social = new SocialService(
+		{
+			profiles,
+			relations: new RelationsRepository(database.sqlite),
+			interactions: new InteractionsRepository(database.sqlite),
+			notifications: new NotificationsRepository(database.sqlite)
+		},
+		push
+	);
+	const publishing = new PublishingService(posts, (authorId, postIds) =>
+		social.postsPublished(authorId, postIds)
+	);
 	const relay = createRelay(
 		auth,
 		new DocumentsRepository(database.sqlite),
@@ -96,7 +134,23 @@ export function createServices(
 			() => metrics.authFailures.inc({ where: 'login' })
 		),
 		...aiRoutes(auth, embed),
-		...publicRoutes(users, posts, new RateLimiter(config.publicPagesPerMinute, 60_000))
+		...publicRoutes(
+			profiles,
+			posts,
+			new RateLimiter(config.publicPagesPerMinute, 60_000),
+			postViewCounter(auth, analytics)
+		),
+		...analyticsRoutes(auth, analytics),
+		...pushRoutes(
+			auth,
+			push,
+			new RateLimiter(config.push.requestsPerMinute, 60_000),
+			config.push.endpointHosts
+		),
+		...socialRoutes(auth, social, profiles, new IdempotencyRepository(database.sqlite), {
+			reads: new RateLimiter(config.social.readsPerMinute, 60_000),
+			writes: new RateLimiter(config.social.writesPerMinute, 60_000)
+		})
 	];
-	return { database, auth, relay, metrics, inference, routes };
+	return { database, auth, relay, metrics, inference, push, routes };
 }

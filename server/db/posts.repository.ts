@@ -44,6 +44,8 @@ const toPost = (row: PostRow): Post => ({
 });
 
 export interface ReplaceOutcome {
+	/** Ids of the posts published by this store for the first time. */
+	addedIds: string[];
 	added: number;
 	changed: number;
 	removed: number;
@@ -80,12 +82,12 @@ export class PostsRepository {
 		const remove = sqlite.prepare('DELETE FROM posts WHERE id = ? AND doc_name = ?');
 		this.#replace = sqlite.transaction((docName, userId, published, now) => {
 			const before = new Map(existing.all(docName).map((row) => [row.id, row]));
-			const outcome: ReplaceOutcome = { added: 0, changed: 0, removed: 0 };
+			const outcome: ReplaceOutcome = { addedIds: [], added: 0, changed: 0, removed: 0 };
 			for (const post of published) {
 				const old = before.get(post.id);
 				before.delete(post.id);
 				if (!old) {
-					outcome.added += insert.run(
+					const { changes } = insert.run(
 						post.id,
 						userId,
 						docName,
@@ -93,7 +95,9 @@ export class PostsRepository {
 						post.text,
 						post.createdAt,
 						now
-					).changes;
+					);
+					if (changes > 0) outcome.addedIds.push(post.id);
+					outcome.added += changes;
 				} else if (old.text !== post.text || old.visibility !== post.visibility) {
 					update.run(post.visibility, post.text, post.text, now, post.id, docName);
 					outcome.changed++;

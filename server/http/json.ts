@@ -20,6 +20,16 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
 	if (!/^application\/json\b/i.test(type)) {
 		throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json.');
 	}
+	try {
+		return JSON.parse((await readBytes(req, limit)).toString('utf8'));
+	} catch (error) {
+		if (error instanceof HttpError) throw error;
+		throw new HttpError(400, 'invalid_body', 'The body is not valid JSON.');
+	}
+}
+
+/** Reads a raw body with a size cap, refusing early when the declared length is over it. */
+export async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
 	const declared = Number(req.headers['content-length'] ?? 0);
 	if (declared > limit) throw new HttpError(413, 'payload_too_large', 'The body is too large.');
 	const chunks: Buffer[] = [];
@@ -29,11 +39,7 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
 		if (size > limit) throw new HttpError(413, 'payload_too_large', 'The body is too large.');
 		chunks.push(chunk);
 	}
-	try {
-		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-	} catch {
-		throw new HttpError(400, 'invalid_body', 'The body is not valid JSON.');
-	}
+	return Buffer.concat(chunks);
 }
 
 export function sendJson(

@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
-import type { PostCursor, PostsRepository } from '../db/posts.repository';
-import type { UsersRepository } from '../db/users.repository';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Post, PostCursor, PostsRepository } from '../db/posts.repository';
+import type { ProfilesRepository } from '../db/profiles.repository';
 import type { RateLimiter } from '../services/rate-limiter';
 import { isSecureRequest } from './cookies';
 import { notFoundPage, postPage, profilePage, rssFeed } from './pages/public-pages';
@@ -21,18 +21,20 @@ const PAGE_CSP =
  * posts need a signed-in follower and never reach these pages.
  */
 export function publicRoutes(
-	users: UsersRepository,
+	profiles: ProfilesRepository,
 	posts: PostsRepository,
-	limiter: RateLimiter
+	limiter: RateLimiter,
+	/** Called as a post page is served, to count the view (analytics); must not throw. */
+	onPostServed: (req: IncomingMessage, post: Post) => void = () => {}
 ): Route[] {
 	const author = (context: RouteContext) => {
 		if (!limiter.take(clientAddress(context.req))) {
 			send(context.res, 429, 'text/plain', 'Too many requests. Wait a minute and try again.');
 			return null;
 		}
-		const user = users.findByUsername(context.params[0]);
-		if (!user) notFound(context);
-		return user ? { id: user.id, handle: user.username } : null;
+		const profile = profiles.byHandle(context.params[0]);
+		if (!profile) notFound(context);
+		return profile ? { ...profile, id: profile.userId } : null;
 	};
 
 	return [
@@ -77,6 +79,7 @@ export function publicRoutes(
 				if (!found) return;
 				const post = posts.find(found.id, context.params[1]);
 				if (post?.visibility !== 'public') return notFound(context);
+				onPostServed(context.req, post);
 				sendPage(context.res, 200, postPage(found, post, originOf(context)));
 			}
 		}

@@ -9,7 +9,7 @@ export interface RouteContext {
 }
 
 export interface Route {
-	method: 'GET' | 'POST' | 'DELETE';
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
 	path: RegExp;
 	handle(context: RouteContext): Promise<void> | void;
 }

@@ -11,7 +11,10 @@ export const MAX_POST_CHARS = 10_000;
  * thoughts are materialised into `posts`, and whatever it no longer publishes is removed.
  */
 export class PublishingService {
-	constructor(private readonly posts: PostsRepository) {}
+	constructor(
+		private readonly posts: PostsRepository,
+		private readonly published: (authorId: string, postIds: string[]) => void = () => {}
+	) {}
 
 	documentStored(documentName: string, document: Y.Doc): void {
 		const name = parseDocName(documentName);
@@ -26,6 +29,7 @@ export class PublishingService {
 				createdAt: thought.createdAt
 			});
 		}
-		this.posts.replaceForDocument(documentName, name.userId, published);
+		const { addedIds } = this.posts.replaceForDocument(documentName, name.userId, published);
+		if (addedIds.length > 0) this.published(name.userId, addedIds);
 	}
 }

@@ -32,6 +32,7 @@ export async function startTestServer(
 		...defaults,
 		authAttemptsPerMinute: 1_000_000,
 		publicPagesPerMinute: 1_000_000,
+		social: { readsPerMinute: 1_000_000, writesPerMinute: 1_000_000 },
 		...overrides,
 		ai: { ...defaults.ai, embedsPerMinute: 1_000_000, ...overrides.ai }
 	};

@@ -9,13 +9,22 @@ import { escapeMarkup as e, summary } from './markup';
 
 export interface Author {
 	handle: string;
+	displayName: string;
+	bio: string;
+	hasAvatar: boolean;
 }
+
+const shownName = (author: Author) => author.displayName || `@${author.handle}`;
+/** "Ana (@ana)", or just "@ana" without a display name. */
+const fullName = (author: Author) =>
+	author.displayName ? `${author.displayName} (@${author.handle})` : `@${author.handle}`;
 
 interface PageParts {
 	title: string;
 	description: string;
 	url: string;
 	type: 'profile' | 'article';
+	image?: string;
 	body: string;
 	rss?: string;
 }
@@ -38,7 +47,7 @@ function page(parts: PageParts): string {
 <meta property="og:type" content="${parts.type}">
 <meta property="og:url" content="${e(parts.url)}">
 <meta property="og:site_name" content="Thoughts10x">
-${parts.rss ? `<link rel="alternate" type="application/rss+xml" title="RSS" href="${e(parts.rss)}">\n` : ''}<style>${STYLE}</style>
+${parts.image ? `<meta property="og:image" content="${e(parts.image)}">\n` : ''}${parts.rss ? `<link rel="alternate" type="application/rss+xml" title="RSS" href="${e(parts.rss)}">\n` : ''}<style>${STYLE}</style>
 </head>
 <body>
 ${parts.body}
@@ -66,13 +75,21 @@ export function profilePage(
 ): string {
 	const url = `${origin}/@${author.handle}`;
 	const items = posts.map((post) => postItem(author, post, origin)).join('\n');
+	const avatar = author.hasAvatar
+		? `<img src="${e(url)}/avatar" alt="" width="64" height="64" style="border-radius:50%">`
+		: '';
 	return page({
-		title: `@${author.handle} on Thoughts10x`,
-		description: posts[0] ? summary(posts[0].text, 160) : `Public thoughts of @${author.handle}.`,
+		title: `${fullName(author)} on Thoughts10x`,
+		description:
+			author.bio ||
+			(posts[0] ? summary(posts[0].text, 160) : `Public thoughts of @${author.handle}.`),
 		url,
 		type: 'profile',
+		image: author.hasAvatar ? `${url}/avatar` : undefined,
 		rss: `${url}/rss.xml`,
-		body: `<header><h1>@${e(author.handle)}</h1><p><a href="${e(url)}/rss.xml">RSS</a></p></header>
+		body: `<header>${avatar}<h1>${e(shownName(author))}</h1><p>@${e(author.handle)}</p>
+${author.bio ? `<p class="text">${e(author.bio)}</p>` : ''}
+<p><a href="${e(origin)}/people/${e(author.handle)}">Follow in the app</a> · <a href="${e(url)}/rss.xml">RSS</a></p></header>
 <main>
 <h2 id="posts-heading">Posts</h2>
 ${posts.length > 0 ? `<ol aria-label="Posts">\n${items}\n</ol>` : '<p>No public posts yet.</p>'}
@@ -84,12 +101,12 @@ ${next ? `<nav aria-label="More posts"><a href="${e(next)}" rel="next">Older pos
 export function postPage(author: Author, post: Post, origin: string): string {
 	const profile = `${origin}/@${author.handle}`;
 	return page({
-		title: `${summary(post.text) || 'A thought'} — @${author.handle}`,
+		title: `${summary(post.text) || 'A thought'} — ${shownName(author)}`,
 		description: summary(post.text, 200),
 		url: `${profile}/${post.id}`,
 		type: 'article',
 		rss: `${profile}/rss.xml`,
-		body: `<header><p><a href="${e(profile)}">@${e(author.handle)}</a></p></header>
+		body: `<header><p><a href="${e(profile)}">${e(shownName(author))}</a> @${e(author.handle)}</p></header>
 <main>
 <article>
 <p class="text">${e(post.text)}</p>
@@ -125,7 +142,7 @@ export function rssFeed(author: Author, posts: readonly Post[], origin: string):
 	return `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0">
 <channel>
-<title>@${e(author.handle)} on Thoughts10x</title>
+<title>${e(fullName(author))} on Thoughts10x</title>
 <link>${e(profile)}</link>
 <description>Public thoughts of @${e(author.handle)}</description>
 ${items}

@@ -14,13 +14,16 @@ export class ApiRequestError extends Error {
 /** JSON in, JSON out, errors as ApiRequestError. Cookies ride along (same origin). */
 export async function api<T>(
 	path: string,
-	init: { method?: string; body?: unknown } = {}
+	init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}
 ): Promise<T> {
 	let res: Response;
 	try {
 		res = await fetch(path, {
 			method: init.method ?? 'GET',
-			headers: init.body === undefined ? {} : { 'Content-Type': 'application/json' },
+			headers: {
+				...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+				...init.headers
+			},
 			body: init.body === undefined ? undefined : JSON.stringify(init.body),
 			credentials: 'same-origin'
 		});

@@ -3,6 +3,7 @@ import { closeReplica, openReplica } from '$lib/app/replica';
 import { notices } from '$lib/app/notices.svelte';
 import { session } from '$lib/app/session.svelte';
 import { syncStatus } from '$lib/app/sync-status.svelte';
+import { disablePush } from '$lib/features/notifications/push-settings';
 
 /**
  * Signs in (or creates the account), then moves this device's local-only thoughts into it before
@@ -24,6 +25,9 @@ export async function signIn(
 export async function signOut(): Promise<void> {
 	const unsynced = syncStatus.unsynced;
 	const userId = session.userId;
+	// This device stops getting the account's notifications; offline, the server drops the
+	// subscription the first time the push service reports it gone.
+	await disablePush().catch(() => {});
 	await session.signOut();
 	await closeReplica(userId);
 	notices.show(
