@@ -46,6 +46,8 @@ test('publish, follow, feed, like, reply, notifications, unpublish', async ({ br
 	await bob.getByRole('button', { name: 'Follow', exact: true }).click();
 	await expect(bob.getByRole('button', { name: 'Unfollow' })).toBeVisible();
 	await expect(bob.getByRole('status', { name: 'Pending actions' })).toHaveText('');
+	await bob.getByRole('button', { name: 'Followers (1)' }).click();
+	await expect(bob.getByRole('list', { name: 'Followers' })).toHaveText(`@bob_${stamp}`);
 
 	await reloadUntil(bob, '/feed', async () => {
 		await expect(feed(bob).getByText('Ana shares a thought with everyone')).toBeVisible({

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Y from 'yjs';
 import { addThought, setVisibility, type Visibility } from '../../sync/doc/shard-doc';
 import { shardDocName } from '../../sync/doc-names';
 import { newThoughtId, type ThoughtId, type UserId } from '../../sync/ids';
 import type { FeedPage, NotificationsPage, Thread } from '../../sync/protocol/social';
+import type { PushMessage } from '../../server/services/push-delivery';
 import {
 	connectClient,
 	register,
@@ -25,6 +26,8 @@ let device: Client;
 let shard: Y.Doc;
 const people: Record<string, Account> = {};
 const post: Record<'pub' | 'fol' | 'priv', ThoughtId> = {} as never;
+/** Every push the server sent in this file, by recipient: checked against the matrix at the end. */
+const pushed: { userId: string; message: PushMessage }[] = [];
 
 type Reader = 'ana' | 'fay' | 'max' | 'bob' | 'sam' | 'anon';
 
@@ -79,6 +82,9 @@ async function untilAna(check: (page: FeedPage) => boolean, what: string) {
 
 beforeAll(async () => {
 	t = await startTestServer();
+	vi.spyOn(t.server.services.push, 'deliver').mockImplementation((userId, message) => {
+		pushed.push({ userId, message });
+	});
 	for (const name of ['ana', 'fay', 'max', 'bob', 'sam']) {
 		people[name] = await register(t.base, `${name}_${process.pid}`);
 	}
@@ -252,5 +258,32 @@ describe('unpublishing', () => {
 		}
 		const fay = (await get('fay', '/api/notifications')).json as NotificationsPage;
 		expect(fay.notifications.map((n) => n.postId)).toEqual([post.fol]);
+	});
+});
+
+describe('push payloads', () => {
+	it('carry only what their recipient may read', () => {
+		const who = (userId: string) =>
+			Object.entries(people).find(([, account]) => account.userId === userId)![0];
+		const sent = pushed.map(({ userId, message }) => ({
+			to: who(userId),
+			text: `${message.title} ${message.body}`
+		}));
+		// Fay asked for alerts: both posts; Bob was blocked before they were published: nothing.
+		expect(sent.filter((p) => p.text.includes('FOLLOWERS-MARKER')).map((p) => p.to)).toEqual([
+			'fay'
+		]);
+		expect(sent.filter((p) => p.to === 'bob')).toEqual([]);
+		expect(sent.some((p) => p.text.includes('PRIVATE-MARKER'))).toBe(false);
+		// Replies meant for Ana's followers reach Ana (the author) only.
+		for (const marker of ['REPLY-FOR-FOLLOWERS', 'REPLY-ON-FOLLOWERS']) {
+			expect(new Set(sent.filter((p) => p.text.includes(marker)).map((p) => p.to))).toEqual(
+				new Set(['ana'])
+			);
+		}
+		for (const { message } of pushed) {
+			expect(Object.keys(message).sort()).toEqual(['body', 'title', 'type', 'url']);
+		}
+		expect(pushed.length).toBeGreaterThan(5);
 	});
 });
