@@ -46,8 +46,14 @@ test('publish, follow, feed, like, reply, notifications, unpublish', async ({ br
 	await bob.getByRole('button', { name: 'Follow', exact: true }).click();
 	await expect(bob.getByRole('button', { name: 'Unfollow' })).toBeVisible();
 	await expect(bob.getByRole('status', { name: 'Pending actions' })).toHaveText('');
-	await bob.getByRole('button', { name: 'Followers (1)' }).click();
-	await expect(bob.getByRole('list', { name: 'Followers' })).toHaveText(`@bob_${stamp}`);
+	// From the server once the outbox delivered the follow.
+	await expect(async () => {
+		await bob.reload();
+		await bob.getByRole('button', { name: 'Followers (1)' }).click({ timeout: 1000 });
+		await expect(bob.getByRole('list', { name: 'Followers' })).toHaveText(`@bob_${stamp}`, {
+			timeout: 1000
+		});
+	}).toPass({ timeout: 15_000 });
 
 	await reloadUntil(bob, '/feed', async () => {
 		await expect(feed(bob).getByText('Ana shares a thought with everyone')).toBeVisible({
