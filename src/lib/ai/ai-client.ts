@@ -2,7 +2,7 @@ import type { InferenceRecord } from '$lib/replica/view-store';
 import type { JobStats, LoadProgress, ModelRef, WorkerRequest, WorkerResponse } from './protocol';
 
 type Pending = {
-	resolve: (result: { vectors: Float32Array[]; stats: JobStats }) => void;
+	resolve: (result: { vectors: Float32Array[]; stats: JobStats } | null) => void;
 	reject: (error: Error) => void;
 };
 
@@ -20,22 +20,25 @@ export class AiClient {
 
 	async embed(model: ModelRef, texts: string[]): Promise<Float32Array[]> {
 		if (texts.length === 0) return [];
-		const { vectors, stats } = await new Promise<{ vectors: Float32Array[]; stats: JobStats }>(
-			(resolve, reject) => {
-				const jobId = this.#nextJob++;
-				this.#jobs.set(jobId, { resolve, reject });
-				const request: WorkerRequest = {
-					type: 'embed',
-					jobId,
-					model,
-					texts,
-					queuedAt: performance.timeOrigin + performance.now()
-				};
-				this.#workerOrStart().postMessage(request);
-			}
-		);
+		const queuedAt = performance.timeOrigin + performance.now();
+		const result = await this.#send((jobId) => ({ type: 'embed', jobId, model, texts, queuedAt }));
+		if (!result) throw new Error('The AI worker answered an embedding job without vectors.');
+		const { vectors, stats } = result;
 		await this.record({ at: Date.now(), model: model.id, version: model.version, ...stats });
 		return vectors;
+	}
+
+	/** Starts the worker and loads the model now, so the first job does not wait for either. */
+	async warm(model: ModelRef): Promise<void> {
+		await this.#send((jobId) => ({ type: 'load', jobId, model }));
+	}
+
+	#send(request: (jobId: number) => WorkerRequest) {
+		return new Promise<{ vectors: Float32Array[]; stats: JobStats } | null>((resolve, reject) => {
+			const jobId = this.#nextJob++;
+			this.#jobs.set(jobId, { resolve, reject });
+			this.#workerOrStart().postMessage(request(jobId));
+		});
 	}
 
 	/** Model download progress from the worker, e.g. for a progress bar. */
@@ -74,6 +77,7 @@ export class AiClient {
 		if (!job) return;
 		this.#jobs.delete(response.jobId);
 		if (response.type === 'failed') return job.reject(new Error(response.message));
+		if (response.type === 'loaded') return job.resolve(null);
 		const { dims, vectors } = response;
 		// Copies, not views: a stored view would drag the whole batch buffer into IndexedDB.
 		const split = Array.from({ length: vectors.length / dims }, (_, i) =>

@@ -27,7 +27,7 @@ function modelFor(ref: ModelRef): Promise<LoadedModel> {
 	return model;
 }
 
-async function embed(request: WorkerRequest): Promise<WorkerResponse> {
+async function embed(request: Extract<WorkerRequest, { type: 'embed' }>): Promise<WorkerResponse> {
 	const started = performance.timeOrigin + performance.now();
 	const model = await modelFor(request.model);
 	const runStart = performance.now();
@@ -53,7 +53,10 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
 	queue = queue.then(async () => {
 		let response: WorkerResponse;
 		try {
-			response = await embed(request);
+			response =
+				request.type === 'load'
+					? (await modelFor(request.model), { type: 'loaded', jobId: request.jobId })
+					: await embed(request);
 		} catch (error) {
 			response = {
 				type: 'failed',

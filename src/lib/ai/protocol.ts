@@ -16,14 +16,17 @@ export interface ModelRef {
 	allowDownload?: boolean;
 }
 
-export type WorkerRequest = {
-	type: 'embed';
-	jobId: number;
-	model: ModelRef;
-	texts: string[];
-	/** performance.timeOrigin + now when the page queued the job, for queue time. */
-	queuedAt: number;
-};
+export type WorkerRequest =
+	| {
+			type: 'embed';
+			jobId: number;
+			model: ModelRef;
+			texts: string[];
+			/** performance.timeOrigin + now when the page queued the job, for queue time. */
+			queuedAt: number;
+	  }
+	/** Loads a model ahead of its first job, so the first query does not wait for it. */
+	| { type: 'load'; jobId: number; model: ModelRef };
 
 /** Shared with the server fallback, which reports the same stats. */
 export type { JobStats };
@@ -38,5 +41,6 @@ export interface LoadProgress {
 
 export type WorkerResponse =
 	| { type: 'embedded'; jobId: number; dims: number; vectors: Float32Array; stats: JobStats }
+	| { type: 'loaded'; jobId: number }
 	| { type: 'failed'; jobId: number; message: string }
 	| LoadProgress;

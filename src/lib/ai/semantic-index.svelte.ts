@@ -1,6 +1,6 @@
 import { handleError } from '$lib/app/handle-error';
 import type { Replica } from '$lib/replica/replica';
-import type { ThoughtRow } from '$lib/replica/view-store';
+import type { ThoughtRow, ViewChanges } from '$lib/replica/view-store';
 import type { ThoughtId } from '$sync/ids';
 import { AiClient } from './ai-client';
 import type { ModelRef } from './protocol';
@@ -9,6 +9,9 @@ import { backendChoice, embedOnServer } from './server-embedder';
 import { VectorMatrix } from './vector-matrix';
 
 const BATCH = 128;
+/** A change this large is a bulk write (a sync, an import): embed once the writes settle. */
+const BULK_CHANGE = 100;
+const SETTLE_MS = 1500;
 
 /**
  * Every thought's vector for one model, kept in memory for brute-force cosine search (10k × 100
@@ -21,7 +24,9 @@ export class SemanticIndex {
 	readonly ai: AiClient;
 	/** Created with the first vector, which tells the model's dimensions. */
 	#matrix: VectorMatrix<ThoughtId> | null = null;
-	#dirty = new Set<ThoughtId>();
+	/** Changed thoughts not embedded yet: each one's latest row, or null once removed. */
+	#dirty = new Map<ThoughtId, ThoughtRow | null>();
+	#settle: ReturnType<typeof setTimeout> | undefined;
 	#run: Promise<void> | null = null;
 	#started: Promise<void> | null = null;
 	#updateListeners = new Set<() => void>();
@@ -32,10 +37,7 @@ export class SemanticIndex {
 		readonly model: ModelRef
 	) {
 		this.ai = new AiClient((entry) => replica.view.inferences.add(entry));
-		replica.onChange((ids) => {
-			for (const id of ids) this.#dirty.add(id);
-			void this.#schedule();
-		});
+		replica.onChange((changes) => this.#changed(changes));
 	}
 
 	/** Called after each batch of new vectors, e.g. to refresh results shown meanwhile. */
@@ -52,6 +54,15 @@ export class SemanticIndex {
 	start(): Promise<void> {
 		this.#started ??= this.#schedule(true);
 		return this.#started;
+	}
+
+	/** Starts the worker and loads the model in the background, ready for the first query. */
+	warm(): void {
+		if (backendChoice(this.model.id) !== 'device' || this.#isWorkerBroken) return;
+		this.ai.warm(this.model).catch((error: unknown) => {
+			// The first real job reports the failure (and falls back to the server).
+			console.warn('The AI worker could not load the model ahead of use', error);
+		});
 	}
 
 	async embedText(text: string): Promise<Float32Array> {
@@ -101,6 +112,21 @@ export class SemanticIndex {
 		for (const listener of this.#updateListeners) listener();
 	}
 
+	/**
+	 * Single edits are embedded at once. During a bulk write (a new device syncing every shard)
+	 * embedding waits until the writes have settled, then runs in large batches, so it neither
+	 * slows the sync down nor embeds a thought twice.
+	 */
+	#changed(changes: ViewChanges): void {
+		for (const [id, row] of changes) this.#dirty.set(id, row);
+		clearTimeout(this.#settle);
+		const wait = changes.size >= BULK_CHANGE || this.#settle !== undefined ? SETTLE_MS : 0;
+		this.#settle = setTimeout(() => {
+			this.#settle = undefined;
+			void this.#schedule();
+		}, wait);
+	}
+
 	#schedule(isFull = false): Promise<void> {
 		const previous = this.#run ?? Promise.resolve();
 		this.#run = previous
@@ -132,16 +158,15 @@ export class SemanticIndex {
 	}
 
 	async #embedDirty(): Promise<void> {
-		const ids = [...this.#dirty];
+		const changes = [...this.#dirty];
 		this.#dirty.clear();
-		const rows = await this.replica.view.thoughts.bulkGet(ids);
-		rows.forEach((row, i) => {
-			if (!row) this.#matrix?.delete(ids[i]);
-		});
+		const removed = changes.filter(([, row]) => !row).map(([id]) => id);
+		for (const id of removed) this.#matrix?.delete(id);
 		await this.replica.view.vectors.bulkDelete(
-			ids.filter((_, i) => !rows[i]).map((id) => [id, this.model.id] as [ThoughtId, string])
+			removed.map((id) => [id, this.model.id] as [ThoughtId, string])
 		);
-		await this.#embed(rows.filter((row): row is ThoughtRow => !!row));
+		const rows = changes.map(([, row]) => row).filter((row): row is ThoughtRow => !!row);
+		await this.#embed(rows.sort((a, b) => a.text.length - b.text.length));
 	}
 
 	async #embed(rows: ThoughtRow[]): Promise<void> {

@@ -1,11 +1,21 @@
 import Dexie from 'dexie';
+import { browser } from '$app/environment';
 import type { UserId } from '$sync/ids';
 import { rootDocName, shardDocName } from '$sync/doc-names';
 import { DB_PREFIX } from '$lib/replica/persisted-doc';
 import { Replica } from '$lib/replica/replica';
 import { ViewDb } from '$lib/replica/view-store';
+import { session } from './session.svelte';
 
 const open = new Map<UserId, Promise<Replica>>();
+
+// The layout asks for the replica only once every module of the page has loaded; opening it
+// from here lets IndexedDB work while the rest of the app is still being parsed.
+if (browser) {
+	openReplica(session.userId).catch(() => {
+		// The layout awaits this same promise and shows the failure.
+	});
+}
 
 /** The device's replica of a user's docs (`local` before there is an account), opened once. */
 export function openReplica(userId: UserId): Promise<Replica> {

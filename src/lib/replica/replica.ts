@@ -35,11 +35,13 @@ import { openPersistedDoc, type PersistedDoc } from './persisted-doc';
 import { LOCAL_EDIT, ShardSet } from './shard-set';
 import {
 	ViewDb,
+	clearRows,
 	dirtyShards,
 	isCurrent,
 	lastPendingSeq,
 	materialiseShard,
-	materialisedShards
+	materialisedShards,
+	type ViewChanges
 } from './view-store';
 export type ReplicaErrorCode = 'newer-schema' | 'not-found' | 'empty';
 
@@ -63,7 +65,7 @@ export interface ImportOutcome {
 	skipped: number;
 }
 
-type ChangeListener = (ids: ReadonlySet<ThoughtId>) => void;
+type ChangeListener = (changes: ViewChanges) => void;
 type Progress = (done: number, total: number) => void;
 
 /** Told when a document is opened or closed on this device (the sync client attaches to it). */
@@ -97,7 +99,7 @@ export class Replica {
 			userId,
 			view,
 			{
-				changed: (ids) => this.#emit(ids),
+				changed: (changes) => this.#emit(changes),
 				opened: (name, doc) => this.#watchers.forEach((w) => w.opened(name, doc)),
 				closed: (name) => this.#watchers.forEach((w) => w.closed(name)),
 				migrated: (outcome) => this.#checkMigration(outcome)
@@ -257,9 +259,10 @@ export class Replica {
 	/** Rebuilds the whole view from the docs (a repair tool; never needed in normal use). */
 	async rebuildView(onProgress?: Progress): Promise<void> {
 		await this.flush();
-		await this.view.transaction('rw', this.view.thoughts, this.view.checkpoints, async () => {
-			await this.view.thoughts.clear();
-			await this.view.checkpoints.clear();
+		const { thoughts, checkpoints, tallies } = this.view;
+		await this.view.transaction('rw', thoughts, checkpoints, tallies, async () => {
+			await clearRows(this.view);
+			await checkpoints.clear();
 		});
 		const numbers = this.shardNumbers;
 		for (const [i, n] of numbers.entries()) {
@@ -267,7 +270,7 @@ export class Replica {
 			onProgress?.(i + 1, numbers.length);
 		}
 		await this.#closeInactive();
-		this.#emit(new Set());
+		this.#emit(new Map());
 	}
 
 	/** Resolves once every change seen so far is in the view. */
@@ -333,7 +336,7 @@ export class Replica {
 		return this.#shards.closeAllBut(openShardNumber(this.#root.doc));
 	}
 
-	#emit(ids: ReadonlySet<ThoughtId>): void {
-		for (const listener of this.#listeners) listener(ids);
+	#emit(changes: ViewChanges): void {
+		for (const listener of this.#listeners) listener(changes);
 	}
 }

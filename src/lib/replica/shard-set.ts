@@ -10,6 +10,7 @@ import {
 	markClean,
 	markDirty,
 	markPending,
+	type ViewChanges,
 	type ViewDb
 } from './view-store';
 
@@ -17,8 +18,8 @@ import {
 export const LOCAL_EDIT = Symbol('local-edit');
 
 export interface ShardEvents {
-	/** Thoughts whose changes have reached the view. */
-	changed(ids: ReadonlySet<ThoughtId>): void;
+	/** Thoughts whose changes have reached the view, with their rows now. */
+	changed(changes: ViewChanges): void;
 	opened(name: string, doc: Y.Doc): void;
 	closed(name: string): void;
 	migrated(outcome: MigrationOutcome): void;
@@ -136,10 +137,13 @@ export class ShardSet {
 		shard.stopObserving = observeThoughts(persisted.doc, (ids, origin) => {
 			const seq = this.tracksPending && origin === LOCAL_EDIT ? ++this.#pendingSeq : 0;
 			shard.viewWrites = shard.viewWrites
-				.then(() => applyToView(this.view, n, persisted.doc, ids))
-				.then(() => (seq ? markPending(this.view, n, ids, seq) : undefined))
+				.then(async () => {
+					const changes = await applyToView(this.view, n, persisted.doc, ids);
+					if (seq) await markPending(this.view, n, ids, seq);
+					return changes;
+				})
 				.then(
-					() => this.events.changed(ids),
+					(changes) => this.events.changed(changes),
 					// The shard stays marked dirty, so the next start re-materialises it.
 					(error: unknown) => {
 						shard.hasViewFailed = true;

@@ -4,6 +4,7 @@ import {
 	WebSocketStatus
 } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
+import { parseDocName } from '$sync/doc-names';
 import { CLOSE } from '$sync/protocol/close-codes';
 import type { Replica } from './replica';
 
@@ -20,7 +21,10 @@ export interface SyncOptions {
 
 export interface SyncState {
 	isConnected: boolean;
-	/** Documents still exchanging changes with the relay (open ones and background passes). */
+	/**
+	 * Documents still exchanging changes with the relay (open ones and background passes), or
+	 * not synced yet at all: the root doc until its first sync, then every shard it lists.
+	 */
 	syncingDocs: number;
 }
 
@@ -40,6 +44,10 @@ export class ReplicaSync {
 	#backgroundRunning = 0;
 	#pass: Promise<void> | null = null;
 	#isPassQueued = false;
+	/** Until the root doc has synced, the shard list is not the account's. */
+	#isRootSynced = false;
+	/** Shards synced with the relay at least once since this device started syncing. */
+	#syncedShards = new Set<number>();
 
 	constructor(replica: Replica, options: SyncOptions) {
 		this.#replica = replica;
@@ -96,6 +104,7 @@ export class ReplicaSync {
 		});
 		const onProgress = () => {
 			if (provider.isSynced && !provider.hasUnsyncedChanges) {
+				this.#markSynced(name);
 				this.#replica.confirmSynced(name);
 				for (const resolve of this.#settledWaiters.get(name) ?? []) resolve();
 				this.#settledWaiters.delete(name);
@@ -158,8 +167,16 @@ export class ReplicaSync {
 		await Promise.all(Array.from({ length: this.#options.concurrency ?? 4 }, worker));
 	}
 
+	#markSynced(name: string): void {
+		const parsed = parseDocName(name);
+		if (parsed?.kind === 'root') this.#isRootSynced = true;
+		else if (parsed?.kind === 'shard') this.#syncedShards.add(parsed.shard);
+	}
+
 	#report(): void {
 		let syncing = this.#backgroundRunning;
+		if (!this.#isRootSynced) syncing++;
+		for (const n of this.#replica.shardNumbers) if (!this.#syncedShards.has(n)) syncing++;
 		for (const provider of this.#providers.values()) {
 			if (!provider.isSynced || provider.hasUnsyncedChanges) syncing++;
 		}

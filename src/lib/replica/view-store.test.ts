@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { addThought, removeThought, setThoughtText } from '$sync/doc/shard-doc';
 import { newThoughtId, type UserId } from '$sync/ids';
 import {
+	ALL_THOUGHTS,
 	ViewDb,
 	applyToView,
 	dirtyShards,
@@ -45,6 +46,7 @@ describe('view store', () => {
 		expect(await isCurrent(db, 0, doc)).toBe(false);
 		await materialiseShard(db, 0, doc);
 		expect((await db.thoughts.toArray()).map((r) => r.text)).toEqual(['keep']);
+		expect(await db.tallies.toArray()).toEqual([{ key: ALL_THOUGHTS, count: 1 }]);
 	});
 
 	it('applies changes per thought and leaves other shards alone', async () => {
@@ -60,9 +62,14 @@ describe('view store', () => {
 		await applyToView(db, 0, a, [id]);
 		expect(await db.thoughts.get(id)).toMatchObject({ shard: 1, text: 'second home' });
 
-		setThoughtText(b, id, 'edited');
-		await applyToView(db, 1, b, [id]);
-		expect((await db.thoughts.get(id))?.text).toBe('edited');
+		setThoughtText(b, id, 'edited #idea');
+		const changes = await applyToView(db, 1, b, [id]);
+		expect(changes.get(id)).toMatchObject({ text: 'edited #idea', tags: ['idea'] });
+		expect(await db.tallies.toArray()).toEqual([
+			{ key: ALL_THOUGHTS, count: 1 },
+			{ key: 'idea', count: 1 }
+		]);
+		expect((await db.thoughts.get(id))?.text).toBe('edited #idea');
 		expect(await isCurrent(db, 1, b)).toBe(true);
 	});
 

@@ -75,7 +75,19 @@ function getPurifier(): typeof DOMPurify {
 	return instance;
 }
 
+/** Rendered texts kept: every live query re-run hands the list new row objects. */
+const CACHE_SIZE = 500;
+const rendered = new Map<string, string>();
+
 /** Renders a thought's Markdown to sanitised HTML. Needs a DOM (browser or jsdom). */
 export function renderMarkdown(text: string): string {
-	return getPurifier().sanitize(marked.parse(text, { async: false }));
+	let html = rendered.get(text);
+	if (html === undefined) {
+		html = getPurifier().sanitize(marked.parse(text, { async: false }));
+		if (rendered.size >= CACHE_SIZE) rendered.delete(rendered.keys().next().value!);
+	} else {
+		rendered.delete(text);
+	}
+	rendered.set(text, html);
+	return html;
 }

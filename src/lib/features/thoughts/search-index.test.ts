@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ThoughtId } from '$sync/ids';
-import { ThoughtSearchIndex } from './search-index';
+import { ThoughtSearchIndex, scanMatcher } from './search-index';
 
 const id = (n: number) => `t${String(n).padStart(22, '0')}` as ThoughtId;
 
@@ -39,5 +39,17 @@ describe('ThoughtSearchIndex', () => {
 		index.remove(id(1));
 		index.remove(id(9));
 		expect(index.search('new')).toEqual([id(2)]);
+	});
+});
+
+describe('scanMatcher', () => {
+	it('matches every word of the query as a word prefix, like the index without typos', () => {
+		const doc = { id: id(1), text: 'Quarterly budget review, with finance', tags: ['work/q3'] };
+		expect(scanMatcher('budg')(doc)).toBe(true);
+		expect(scanMatcher('Review FIN')(doc)).toBe(true);
+		expect(scanMatcher('work')(doc)).toBe(true);
+		expect(scanMatcher('budget garden')(doc)).toBe(false);
+		expect(scanMatcher('udget')(doc)).toBe(false);
+		expect(scanMatcher('the')(doc)).toBe(false);
 	});
 });

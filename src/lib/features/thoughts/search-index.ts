@@ -14,6 +14,34 @@ const STOP_WORDS = new Set(
 	)
 );
 
+function processTerm(term: string): string | null {
+	const lower = term.toLowerCase();
+	return STOP_WORDS.has(lower) ? null : lower;
+}
+
+/** MiniSearch's default tokenizer: words split at spaces and punctuation. */
+const SEPARATOR = /[\n\r\p{Z}\p{P}]+/u;
+
+function terms(text: string): string[] {
+	return text
+		.split(SEPARATOR)
+		.map(processTerm)
+		.filter((term): term is string => !!term);
+}
+
+/**
+ * A plain test for a thought holding every word of the query as a word prefix (no typos, no
+ * ranking): answers a query while the index is still being built.
+ */
+export function scanMatcher(query: string): (doc: Doc) => boolean {
+	const wanted = terms(query);
+	return (doc) => {
+		if (wanted.length === 0) return false;
+		const words = terms(`${doc.text} ${doc.tags.join(' ')}`);
+		return wanted.every((term) => words.some((word) => word.startsWith(term)));
+	};
+}
+
 /**
  * Full-text search over the view: prefix and typo tolerant, tags boosted. Kept in memory and
  * updated from the replica's change events, so typing a query never touches IndexedDB.
@@ -24,10 +52,7 @@ export class ThoughtSearchIndex {
 		extractField: (doc, field) =>
 			field === 'tags' ? doc.tags.join(' ') : (doc[field as keyof Doc] as string),
 		// Words like "the" match nearly every thought: indexing them only slows queries down.
-		processTerm: (term) => {
-			const lower = term.toLowerCase();
-			return STOP_WORDS.has(lower) ? null : lower;
-		},
+		processTerm,
 		searchOptions: {
 			prefix: true,
 			// Typos are tolerated in longer words only: a short word one edit away is another word.

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ThoughtId, UserId } from '$sync/ids';
-import { ViewDb, type ThoughtRow } from '$lib/replica/view-store';
+import { ViewDb, writeRows, type ThoughtRow } from '$lib/replica/view-store';
 import { expandTags } from '$sync/tags';
-import { NO_FILTER, queryPinned, queryTimeline, tagCounts } from './timeline-query';
+import { NO_FILTER, queryPinned, queryTimeline, tagCounts, thoughtTotal } from './timeline-query';
 
 let db: ViewDb;
 let n = 0;
@@ -25,14 +25,15 @@ function row(createdAt: number, tags: string[] = [], pinned: 0 | 1 = 0): Thought
 
 beforeEach(async () => {
 	db = new ViewDb(`timeline${++n}` as UserId);
-	await db.thoughts.bulkPut([
+	const rows = [
 		row(100, ['work/meetings']),
 		row(200, ['work']),
 		row(300, [], 1),
 		row(400, ['home']),
 		row(500),
 		row(600, ['work/meetings/weekly'], 1)
-	]);
+	];
+	await db.transaction('rw', db.thoughts, db.tallies, () => writeRows(db, rows, []));
 });
 afterEach(() => db.close());
 
@@ -89,5 +90,17 @@ describe('tagCounts', () => {
 			['work/meetings', 2],
 			['work/meetings/weekly', 1]
 		]);
+	});
+
+	it('follows edits and deletions without a walk over the rows', async () => {
+		const edited = { ...row(100, ['home']), text: 'moved home' };
+		await db.transaction('rw', db.thoughts, db.tallies, () =>
+			writeRows(db, [edited], [row(600).id])
+		);
+		expect(await tagCounts(db)).toEqual([
+			['home', 2],
+			['work', 1]
+		]);
+		expect(await thoughtTotal(db)).toBe(5);
 	});
 });

@@ -1,6 +1,5 @@
 import { liveQuery } from 'dexie';
 import { handleError } from '$lib/app/handle-error';
-import { throttle } from '$lib/app/throttle';
 import type { Replica } from '$lib/replica/replica';
 import type { ThoughtRow } from '$lib/replica/view-store';
 import type { ThoughtId } from '$sync/ids';
@@ -10,12 +9,12 @@ import {
 	queryPinned,
 	queryTimeline,
 	tagCounts,
+	thoughtTotal,
 	type TimelineFilter,
 	type TimelinePage
 } from './timeline-query';
 
 export const PAGE_SIZE = 50;
-const TAG_REFRESH_MS = 500;
 const PINNED_SHOWN = 3;
 
 /**
@@ -55,7 +54,7 @@ export class Timeline {
 		});
 		$effect(() =>
 			watch(
-				() => view.thoughts.count(),
+				() => thoughtTotal(view),
 				(total) => (this.total = total)
 			)
 		);
@@ -71,17 +70,12 @@ export class Timeline {
 				(ids) => (this.pending = new Set(ids))
 			)
 		);
-		$effect(() => {
-			// Counting scans the whole tag index: follow changes at most twice a second.
-			const refresh = throttle(() => {
-				tagCounts(view).then(
-					(tags) => (this.tags = tags),
-					(error: unknown) => handleError(error, 'Could not count tags')
-				);
-			}, TAG_REFRESH_MS);
-			refresh();
-			return replica.onChange(refresh);
-		});
+		$effect(() =>
+			watch(
+				() => tagCounts(view),
+				(tags) => (this.tags = tags)
+			)
+		);
 	}
 
 	filterByTag(tag: string | null): void {
