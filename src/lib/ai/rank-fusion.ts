@@ -21,17 +21,28 @@ export interface Scored<T> {
 	score: number;
 }
 
-/** The k best items by score, highest first (a partial selection, not a full sort). */
-export function topK<T>(items: Iterable<Scored<T>>, k: number): Scored<T>[] {
-	const best: Scored<T>[] = [];
-	for (const item of items) {
-		if (best.length === k && item.score <= best[k - 1].score) continue;
-		let i = best.length === k ? k - 1 : best.length;
-		while (i > 0 && best[i - 1].score < item.score) {
-			best[i] = best[i - 1];
+/**
+ * Keeps the k best items by score, highest first (a partial selection, not a full sort). Ask
+ * `accepts` before building an item, so a scan over many rows allocates only for contenders.
+ */
+export class TopK<T> {
+	readonly items: Scored<T>[] = [];
+
+	constructor(readonly k: number) {}
+
+	accepts(score: number): boolean {
+		const { items, k } = this;
+		return items.length < k || score > items[k - 1].score;
+	}
+
+	add(item: Scored<T>): void {
+		if (!this.accepts(item.score)) return;
+		const { items, k } = this;
+		let i = items.length === k ? k - 1 : items.length;
+		while (i > 0 && items[i - 1].score < item.score) {
+			items[i] = items[i - 1];
 			i--;
 		}
-		best[i] = item;
+		items[i] = item;
 	}
-	return best;
 }

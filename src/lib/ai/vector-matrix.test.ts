@@ -31,4 +31,22 @@ describe('VectorMatrix', () => {
 		expect(matrix.nearest(unit(0, 0, 1), 1, 0.9)[0].id).toBe(3);
 		expect(() => matrix.set(1, new Float32Array(2))).toThrow(/dims/);
 	});
+
+	it('scores every row as the plain dot product, whatever the dims', () => {
+		for (const dims of [4, 7, 100]) {
+			const matrix = new VectorMatrix<number>(dims);
+			const rows = Array.from({ length: 50 }, (_, i) =>
+				unit(...Array.from({ length: dims }, (_, d) => Math.sin(i * 7 + d * 3)))
+			);
+			rows.forEach((row, i) => matrix.set(i, row));
+			const query = rows[0];
+			const expected = rows
+				.map((row, id) => ({ id, score: row.reduce((sum, v, d) => sum + v * query[d], 0) }))
+				.sort((a, b) => b.score - a.score)
+				.slice(0, 5);
+			const hits = matrix.nearest(query, 5, -1);
+			expect(hits.map((h) => h.id)).toEqual(expected.map((h) => h.id));
+			hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i].score, 5));
+		}
+	});
 });

@@ -1,4 +1,4 @@
-import { topK, type Scored } from './rank-fusion';
+import { TopK, type Scored } from './rank-fusion';
 
 /**
  * Unit vectors of one model in one contiguous Float32Array (row per thought): a brute-force
@@ -58,14 +58,15 @@ export class VectorMatrix<Id> {
 		const { dims } = this;
 		const data = this.#data;
 		const ids = this.#ids;
-		function* scored() {
-			for (let row = 0, offset = 0; row < ids.length; row++, offset += dims) {
-				let dot = 0;
-				for (let d = 0; d < dims; d++) dot += query[d] * data[offset + d];
-				if (dot >= minScore && ids[row] !== exclude) yield { id: ids[row], score: dot };
+		// No generator and no object per row: at 50,000 rows the scan is most of a search.
+		const top = new TopK<Id>(k);
+		for (let row = 0, offset = 0; row < ids.length; row++, offset += dims) {
+			const dot = dotAt(query, data, offset, dims);
+			if (dot >= minScore && top.accepts(dot) && ids[row] !== exclude) {
+				top.add({ id: ids[row], score: dot });
 			}
 		}
-		return topK(scored(), k);
+		return top.items;
 	}
 
 	#grow(): void {
@@ -73,4 +74,21 @@ export class VectorMatrix<Id> {
 		bigger.set(this.#data);
 		this.#data = bigger;
 	}
+}
+
+/** query · data[offset, offset + dims): four sums at once, which the CPU runs in parallel. */
+function dotAt(query: Float32Array, data: Float32Array, offset: number, dims: number): number {
+	let a = 0;
+	let b = 0;
+	let c = 0;
+	let e = 0;
+	let d = 0;
+	for (; d + 3 < dims; d += 4) {
+		a += query[d] * data[offset + d];
+		b += query[d + 1] * data[offset + d + 1];
+		c += query[d + 2] * data[offset + d + 2];
+		e += query[d + 3] * data[offset + d + 3];
+	}
+	for (; d < dims; d++) a += query[d] * data[offset + d];
+	return a + b + c + e;
 }
