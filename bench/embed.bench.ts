@@ -156,7 +156,7 @@ async function main(): Promise<void> {
 		's for 50,000 (extrapolated)'
 	];
 	const webSeconds = TARGET_COUNT / throughput(names[0]);
-	const targetLine = `Target (issue): 50,000 thoughts indexed in ≤ ${TARGET_SECONDS} s in the browser worker. **Node measurement** (onnxruntime-web hosted by Node, not a browser): ${fmt(webSeconds)} s extrapolated, which ${webSeconds <= TARGET_SECONDS ? '**suggests it is met**' : '**suggests it is not met**'} for the inference alone (a browser also pays for the worker round trip and the IndexedDB writes; confirm there).`;
+	const targetLine = `Target (issue): 50,000 thoughts indexed in ≤ ${TARGET_SECONDS} s in the browser worker. **Node measurement, inference alone** (onnxruntime-web hosted by Node, not a browser): ${fmt(webSeconds)} s extrapolated, ${webSeconds <= TARGET_SECONDS ? 'within' : 'over'} the target. Whether the target is met in the browser (worker round trips and the IndexedDB writes included) is measured in Chromium by the next section, "Indexing in Chromium".`;
 
 	writeSection(
 		'embed',
@@ -192,11 +192,11 @@ async function main(): Promise<void> {
 		})),
 		{
 			bench: 'embed',
-			metric: '50,000 in ≤ 5 s (onnxruntime-web, Node)',
+			metric: '50,000 in ≤ 5 s (onnxruntime-web in Node, inference alone)',
 			ours: `${fmt(webSeconds)} s`,
 			baseline: `${fmt(TARGET_COUNT / baseline)} s`,
 			ratio: '',
-			note: webSeconds <= TARGET_SECONDS ? 'suggests met (Node, not browser)' : 'suggests not met'
+			note: 'the browser verdict is embed-browser'
 		}
 	]);
 	console.log(`embed: done in ${fmt((performance.now() - started) / 1000)} s (checksum ${sink})`);

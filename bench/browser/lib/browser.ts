@@ -90,6 +90,28 @@ export function countRows(page: Page, database: string, store: string): Promise<
 	);
 }
 
+/** Empties an object store with the raw IndexedDB API (no app code involved). */
+export function clearStore(page: Page, database: string, store: string): Promise<void> {
+	return page.evaluate(
+		([database, store]) =>
+			new Promise<void>((resolve, reject) => {
+				const request = indexedDB.open(database);
+				request.onerror = () => reject(request.error);
+				request.onsuccess = () => {
+					const db = request.result;
+					const tx = db.transaction(store, 'readwrite');
+					tx.objectStore(store).clear();
+					tx.oncomplete = () => {
+						db.close();
+						resolve();
+					};
+					tx.onerror = () => reject(tx.error);
+				};
+			}),
+		[database, store] as const
+	);
+}
+
 const require = createRequire(import.meta.url);
 
 export function packageVersion(name: string): string {

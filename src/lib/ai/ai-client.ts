@@ -1,6 +1,11 @@
 import type { InferenceRecord } from '$lib/replica/view-store';
 import type { JobStats, LoadProgress, ModelRef, WorkerRequest, WorkerResponse } from './protocol';
 
+export interface EmbedJob {
+	vectors: Float32Array[];
+	record: InferenceRecord;
+}
+
 type Pending = {
 	resolve: (result: { vectors: Float32Array[]; stats: JobStats } | null) => void;
 	reject: (error: Error) => void;
@@ -20,12 +25,24 @@ export class AiClient {
 
 	async embed(model: ModelRef, texts: string[]): Promise<Float32Array[]> {
 		if (texts.length === 0) return [];
+		const { vectors, record } = await this.job(model, texts);
+		await this.record(record);
+		return vectors;
+	}
+
+	/**
+	 * One embedding job whose inference record the caller writes, e.g. in the same transaction
+	 * as the vectors: bulk indexing then commits once per batch instead of twice.
+	 */
+	async job(model: ModelRef, texts: string[]): Promise<EmbedJob> {
 		const queuedAt = performance.timeOrigin + performance.now();
 		const result = await this.#send((jobId) => ({ type: 'embed', jobId, model, texts, queuedAt }));
 		if (!result) throw new Error('The AI worker answered an embedding job without vectors.');
 		const { vectors, stats } = result;
-		await this.record({ at: Date.now(), model: model.id, version: model.version, ...stats });
-		return vectors;
+		return {
+			vectors,
+			record: { at: Date.now(), model: model.id, version: model.version, ...stats }
+		};
 	}
 
 	/** Starts the worker and loads the model now, so the first job does not wait for either. */

@@ -1,17 +1,27 @@
 import { handleError } from '$lib/app/handle-error';
 import type { Replica } from '$lib/replica/replica';
-import type { ThoughtRow, ViewChanges } from '$lib/replica/view-store';
+import type { InferenceRecord, ThoughtRow, VectorRow, ViewChanges } from '$lib/replica/view-store';
 import type { ThoughtId } from '$sync/ids';
+import { MAX_EMBED_TEXTS } from '$sync/protocol/ai';
 import { AiClient } from './ai-client';
 import type { ModelRef } from './protocol';
 import type { Scored } from './rank-fusion';
 import { backendChoice, embedOnServer } from './server-embedder';
 import { VectorMatrix } from './vector-matrix';
 
-const BATCH = 128;
+/**
+ * Thoughts per worker job and per write transaction. For the static model, 128 (with a second
+ * transaction for each job's record) left indexing 50,000 in Chromium waiting on IndexedDB with
+ * the worker idle (bench/browser/profile-embed-index.ts); rows arrive sorted by length, so a large
+ * job pads little. A transformer's activations grow with the batch: it keeps 128.
+ */
+const BATCH: Record<ModelRef['kind'], number> = { static: 1024, transformers: 128 };
 /** A change this large is a bulk write (a sync, an import): embed once the writes settle. */
 const BULK_CHANGE = 100;
 const SETTLE_MS = 1500;
+
+/** Vectors in the order of their texts, and the records of the jobs that made them. */
+type Embedded = { vectors: Float32Array[]; records: InferenceRecord[] };
 
 /**
  * Every thought's vector for one model, kept in memory for brute-force cosine search (10k × 100
@@ -66,8 +76,9 @@ export class SemanticIndex {
 	}
 
 	async embedText(text: string): Promise<Float32Array> {
-		const [vector] = await this.#embedTexts([text]);
-		return vector;
+		const { vectors, records } = await this.#job([text]);
+		await this.replica.view.inferences.bulkAdd(records);
+		return vectors[0];
 	}
 
 	nearest(
@@ -81,26 +92,29 @@ export class SemanticIndex {
 
 	/**
 	 * On this device by default; on the server when the person chose it for this model, or when
-	 * the worker cannot run here at all (no WebAssembly, model failed to load).
+	 * the worker cannot run here at all (no WebAssembly, model failed to load). Returns the
+	 * inference records for the caller to write.
 	 */
-	async #embedTexts(texts: string[]): Promise<Float32Array[]> {
+	async #job(texts: string[]): Promise<Embedded> {
 		if (backendChoice(this.model.id) === 'device' && !this.#isWorkerBroken) {
 			try {
-				return await this.ai.embed(this.model, texts);
+				const { vectors, record } = await this.ai.job(this.model, texts);
+				return { vectors, records: [record] };
 			} catch (error) {
 				if (this.model.kind !== 'static') throw error;
 				console.warn('The AI worker failed; using the server', error);
 				this.#isWorkerBroken = true;
 			}
 		}
-		const { vectors, stats } = await embedOnServer(this.model, texts);
-		await this.replica.view.inferences.add({
-			at: Date.now(),
-			model: this.model.id,
-			version: this.model.version,
-			...stats
-		});
-		return vectors;
+		const { model } = this;
+		const vectors: Float32Array[] = [];
+		const records: InferenceRecord[] = [];
+		for (let i = 0; i < texts.length; i += MAX_EMBED_TEXTS) {
+			const part = await embedOnServer(model, texts.slice(i, i + MAX_EMBED_TEXTS));
+			vectors.push(...part.vectors);
+			records.push({ at: Date.now(), model: model.id, version: model.version, ...part.stats });
+		}
+		return { vectors, records };
 	}
 
 	#store(id: ThoughtId, vector: Float32Array): void {
@@ -173,20 +187,43 @@ export class SemanticIndex {
 		if (rows.length === 0) return;
 		this.isIndexing = true;
 		this.progress = { done: 0, total: rows.length };
-		for (let i = 0; i < rows.length; i += BATCH) {
-			const batch = rows.slice(i, i + BATCH);
-			const vectors = await this.#embedTexts(batch.map((row) => row.text));
-			await this.replica.view.vectors.bulkPut(
-				batch.map((row, j) => ({
-					id: row.id,
-					model: this.model.id,
-					hash: row.hash,
-					vector: vectors[j]
-				}))
-			);
-			batch.forEach((row, j) => this.#store(row.id, vectors[j]));
-			this.#notifyUpdated();
-			this.progress = { done: Math.min(i + BATCH, rows.length), total: rows.length };
+		const size = BATCH[this.model.kind];
+		const batches: ThoughtRow[][] = [];
+		for (let i = 0; i < rows.length; i += size) batches.push(rows.slice(i, i + size));
+		const texts = (batch: ThoughtRow[]) => batch.map((row) => row.text);
+		let embedded = await this.#job(texts(batches[0]));
+		let writing: Promise<void> = Promise.resolve();
+		for (const [i, batch] of batches.entries()) {
+			// Queued behind the previous batch's transaction: its values are cloned while that one
+			// commits, and the worker embeds the next batch meanwhile.
+			const write = this.#save(batch, embedded);
+			// Awaited in the next round; this only keeps a failure from being reported as unhandled
+			// in the meantime.
+			write.catch(() => undefined);
+			const next = batches[i + 1];
+			const [nextEmbedded] = await Promise.all([next && this.#job(texts(next)), writing]);
+			this.progress = { done: i * size, total: rows.length };
+			writing = write;
+			if (nextEmbedded) embedded = nextEmbedded;
 		}
+		await writing;
+		this.progress = { done: rows.length, total: rows.length };
+	}
+
+	/** A batch's vectors and its jobs' inference records, in one transaction. */
+	async #save(batch: ThoughtRow[], { vectors, records }: Embedded): Promise<void> {
+		const view = this.replica.view;
+		const rows: VectorRow[] = batch.map((row, j) => ({
+			id: row.id,
+			model: this.model.id,
+			hash: row.hash,
+			vector: vectors[j]
+		}));
+		await view.transaction('rw', view.vectors, view.inferences, async () => {
+			await view.vectors.bulkPut(rows);
+			await view.inferences.bulkAdd(records);
+		});
+		batch.forEach((row, j) => this.#store(row.id, vectors[j]));
+		this.#notifyUpdated();
 	}
 }
