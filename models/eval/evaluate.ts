@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as prettier from 'prettier';
 // Relative imports only: tsx does not know the app's $lib / $sync aliases.
-import { fuseRankings, topK, type Scored } from '../../src/lib/ai/rank-fusion';
+import { TopK, fuseRankings } from '../../src/lib/ai/rank-fusion';
 import { ThoughtSearchIndex } from '../../src/lib/features/thoughts/search-index';
 import { cosine, embedIds } from '../../sync/ai/static-embedder';
 import { parseVocabulary, tokenize, words } from '../../sync/ai/tokenizer';
@@ -243,13 +243,12 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
 
 	// SemanticIndex.nearest: cosine ≥ threshold, then the best `candidates` of them.
 	const byMeaning = (vector: Float32Array, threshold: number): ThoughtId[] => {
-		const scored = (function* (): Generator<Scored<ThoughtId>> {
-			for (const { id, vector: other } of vectors) {
-				const similarity = cosine(vector, other);
-				if (similarity >= threshold) yield { id, score: similarity };
-			}
-		})();
-		return topK(scored, app.candidates).map((hit) => hit.id);
+		const top = new TopK<ThoughtId>(app.candidates);
+		for (const { id, vector: other } of vectors) {
+			const similarity = cosine(vector, other);
+			if (similarity >= threshold) top.add({ id, score: similarity });
+		}
+		return top.items.map((hit) => hit.id);
 	};
 
 	// Search.#hybridIds, with the semantic index ready and non-empty.
