@@ -40,7 +40,7 @@ async function main(): Promise<void> {
 	await addIndexProbe(context, { database: VIEW_DB, target: SIZE });
 	const page = await firstPage(context);
 	await page.goto('/healthz');
-	await clearStore(page, VIEW_DB, 'vectors');
+	await clearStore(page, VIEW_DB, 'vectorBlocks');
 	// Indexing 50,000 takes seconds: a coarser interval keeps the samples within V8's bound.
 	const stopProfile = await startCpuProfile(context, page, 1000);
 	await page.goto('/');
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 		[
 			`# Indexing profile, ${SIZE.toLocaleString('en-US')} thoughts`,
 			'',
-			`Marks (ms from navigation start): indexing starts ${fmt(start)}, first embedding job ${fmt(marks.firstJob ?? NaN)}, last vector committed ${fmt(end)} (${fmt(end - start)} ms). ${marks.jobs} jobs, ${marks.writeTransactions} write transactions on vectors. A job is in flight (posted, not answered) ${fmt(busy)} ms of that; main-thread long tasks ${fmt(longTasks)} ms.`,
+			`Marks (ms from navigation start): indexing starts ${fmt(start)}, first embedding job ${fmt(marks.firstJob ?? NaN)}, last vector committed ${fmt(end)} (${fmt(end - start)} ms). ${marks.jobs} jobs, ${marks.writeTransactions} write transactions on vectorBlocks. A job is in flight (posted, not answered) ${fmt(busy)} ms of that; main-thread long tasks ${fmt(longTasks)} ms.`,
 			'',
 			'## Events while indexing, by kind',
 			'',

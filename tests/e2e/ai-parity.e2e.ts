@@ -59,7 +59,7 @@ test('the browser worker computes the same vectors as the TypeScript oracle', as
 	}
 });
 
-/** Reads the vectors table and thought texts straight from IndexedDB. */
+/** Reads the vector blocks and thought texts straight from IndexedDB (latest entry per thought). */
 function readVectors(page: import('@playwright/test').Page) {
 	return page.evaluate(async () => {
 		const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -74,9 +74,18 @@ function readVectors(page: import('@playwright/test').Page) {
 				request.onerror = () => reject(request.error);
 			});
 		const thoughts = await all<{ id: string; text: string }>('thoughts');
-		const vectors = await all<{ id: string; vector: Float32Array }>('vectors');
+		const blocks = await all<{ size: number; ids: string[]; vectors: Float32Array }>(
+			'vectorBlocks'
+		);
 		db.close();
+		const latest = new Map<string, number[]>();
+		for (const { size, ids, vectors } of blocks) {
+			const dims = vectors.length / size;
+			ids.forEach((id, i) =>
+				latest.set(id, Array.from(vectors.subarray(i * dims, (i + 1) * dims)))
+			);
+		}
 		const text = new Map(thoughts.map((t) => [t.id, t.text]));
-		return vectors.map((v) => ({ text: text.get(v.id) ?? '', vector: Array.from(v.vector) }));
+		return [...latest].map(([id, vector]) => ({ text: text.get(id) ?? '', vector }));
 	});
 }

@@ -90,6 +90,31 @@ export function countRows(page: Page, database: string, store: string): Promise<
 	);
 }
 
+/** Vector entries the view stores over all its blocks (`size` per block), read with raw IndexedDB. */
+export function countVectors(page: Page, database: string): Promise<number> {
+	return page.evaluate(
+		(database) =>
+			new Promise<number>((resolve, reject) => {
+				const request = indexedDB.open(database);
+				request.onerror = () => reject(request.error);
+				request.onsuccess = () => {
+					const db = request.result;
+					if (!db.objectStoreNames.contains('vectorBlocks')) {
+						db.close();
+						return resolve(0);
+					}
+					const all = db.transaction('vectorBlocks').objectStore('vectorBlocks').getAll();
+					all.onsuccess = () => {
+						db.close();
+						resolve((all.result as { size: number }[]).reduce((sum, b) => sum + b.size, 0));
+					};
+					all.onerror = () => reject(all.error);
+				};
+			}),
+		database
+	);
+}
+
 /** Empties an object store with the raw IndexedDB API (no app code involved). */
 export function clearStore(page: Page, database: string, store: string): Promise<void> {
 	return page.evaluate(

@@ -2,10 +2,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 /**
  * An init script for the indexing bench (cheap enough for timed rounds: counters only). In page
- * time it marks the first request on the `vectors` store of the view database (the semantic
+ * time it marks the first request on the `vectorBlocks` store of the view database (the semantic
  * index's catch-up starts by reading the stored vectors), when the first embedding job is posted to
- * the AI worker, and when committed writes to `vectors` reach the target: "indexed" means
- * embedded and durable in IndexedDB. It also counts jobs and write transactions.
+ * the AI worker, and when the vector entries in committed writes to `vectorBlocks` reach the
+ * target: "indexed" means embedded and durable in IndexedDB. It also counts jobs and write
+ * transactions.
  */
 export interface IndexMarks {
 	start?: number;
@@ -36,7 +37,7 @@ function install({ database, target }: { database: string; target: number }): vo
 			const original = proto[method] as (...args: unknown[]) => IDBRequest;
 			proto[method] = function (this: IDBObjectStore | IDBIndex, ...args: unknown[]) {
 				const store = storeOf(this);
-				if (store.name === 'vectors' && store.transaction.db.name === database) {
+				if (store.name === 'vectorBlocks' && store.transaction.db.name === database) {
 					marks.start ??= performance.now();
 				}
 				return original.apply(this, args);
@@ -44,22 +45,26 @@ function install({ database, target }: { database: string; target: number }): vo
 		}
 	}
 
-	const puts = new WeakMap<IDBTransaction, number>();
-	const put = IDBObjectStore.prototype.put;
-	IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
-		const tx = this.transaction;
-		if (this.name === 'vectors' && tx.db.name === database) {
-			if (!puts.has(tx)) {
-				marks.writeTransactions++;
-				tx.addEventListener('complete', () => {
-					marks.committed += puts.get(tx) ?? 0;
-					if (marks.committed >= target) marks.indexed ??= performance.now();
-				});
+	// Entries written per transaction: a block holds `size` of them.
+	const entries = new WeakMap<IDBTransaction, number>();
+	const proto = IDBObjectStore.prototype as unknown as Record<string, unknown>;
+	for (const method of ['add', 'put']) {
+		const original = proto[method] as (...args: unknown[]) => IDBRequest;
+		proto[method] = function (this: IDBObjectStore, value: unknown, ...rest: unknown[]) {
+			const tx = this.transaction;
+			if (this.name === 'vectorBlocks' && tx.db.name === database) {
+				if (!entries.has(tx)) {
+					marks.writeTransactions++;
+					tx.addEventListener('complete', () => {
+						marks.committed += entries.get(tx) ?? 0;
+						if (marks.committed >= target) marks.indexed ??= performance.now();
+					});
+				}
+				entries.set(tx, (entries.get(tx) ?? 0) + (value as { size: number }).size);
 			}
-			puts.set(tx, (puts.get(tx) ?? 0) + 1);
-		}
-		return put.apply(this, args);
-	};
+			return original.call(this, value, ...rest);
+		};
+	}
 
 	const postMessage = Worker.prototype.postMessage;
 	Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {

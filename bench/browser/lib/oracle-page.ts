@@ -93,10 +93,16 @@ async function index(
 async function parity(viewDb: string, modelId: string, limit: number): Promise<number> {
 	if (!model) throw new Error('call prepare() first');
 	const view = await open(viewDb);
-	const tx = view.transaction(['thoughts', 'vectors']);
-	const vectors = await done<{ id: string; vector: Float32Array }[]>(
-		tx.objectStore('vectors').index('model').getAll(modelId, limit)
+	const tx = view.transaction(['thoughts', 'vectorBlocks']);
+	const blocks = await done<{ size: number; ids: string[]; vectors: Float32Array }[]>(
+		tx.objectStore('vectorBlocks').index('model').getAll(modelId)
 	);
+	const vectors = blocks
+		.flatMap(({ size, ids, vectors }) => {
+			const dims = vectors.length / size;
+			return ids.map((id, i) => ({ id, vector: vectors.subarray(i * dims, (i + 1) * dims) }));
+		})
+		.slice(0, limit);
 	let worst = 0;
 	for (const { id, vector } of vectors) {
 		const row = await done<Thought>(tx.objectStore('thoughts').get(id));

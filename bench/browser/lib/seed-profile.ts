@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { ExportedThought } from '../../../sync/export-format';
 import { toExportJson } from '../../../src/lib/features/data/export-files';
 import {
-	countRows,
+	countVectors,
 	firstPage,
 	launchProfile,
 	newProfileDir,
@@ -55,7 +55,7 @@ export async function seedAppProfile(base: string, thoughts: readonly ExportedTh
 		const embedStart = performance.now();
 		await page.goto('/');
 		await poll(
-			async () => (await countRows(page, 't10x-view:local', 'vectors')) >= thoughts.length,
+			async () => (await countVectors(page, 't10x-view:local')) >= thoughts.length,
 			'a built-in model vector for every thought'
 		);
 		const embedMs = performance.now() - embedStart;

@@ -1,6 +1,7 @@
 import { handleError } from '$lib/app/handle-error';
 import type { Replica } from '$lib/replica/replica';
-import type { InferenceRecord, ThoughtRow, VectorRow, ViewChanges } from '$lib/replica/view-store';
+import { loadVectors, toBlock } from '$lib/replica/vector-store';
+import type { InferenceRecord, ThoughtRow, ViewChanges } from '$lib/replica/view-store';
 import type { ThoughtId } from '$sync/ids';
 import { MAX_EMBED_TEXTS } from '$sync/protocol/ai';
 import { AiClient } from './ai-client';
@@ -154,31 +155,22 @@ export class SemanticIndex {
 	}
 
 	async #catchUp(): Promise<void> {
-		const view = this.replica.view;
-		const stored = await view.vectors.where('model').equals(this.model.id).toArray();
-		const hashes = new Map(stored.map((row) => [row.id, row.hash]));
-		for (const row of stored) this.#store(row.id, row.vector);
+		const { rows, vectors } = await loadVectors(this.replica.view, this.model.id);
+		for (const { id, vector } of vectors) this.#store(id, vector);
 		// A query typed while these loaded was answered by words only: let it run again.
 		this.#notifyUpdated();
-		const rows = await view.thoughts.toArray();
-		const live = new Set(rows.map((row) => row.id));
-		const gone = stored.filter((row) => !live.has(row.id)).map((row) => [row.id, this.model.id]);
-		await view.vectors.bulkDelete(gone as [ThoughtId, string][]);
-		for (const [id] of gone) this.#matrix?.delete(id as ThoughtId);
+		const current = new Set(vectors.map(({ id }) => id));
 		// Similar lengths share a batch: a batch is padded to its longest text (bench/embed.bench.ts
 		// found 89% padding in arrival order).
-		const stale = rows.filter((row) => hashes.get(row.id) !== row.hash);
+		const stale = rows.filter((row) => !current.has(row.id));
 		await this.#embed(stale.sort((a, b) => a.text.length - b.text.length));
 	}
 
+	/** A removed thought's stored entry is dead once its row is gone; compaction drops it. */
 	async #embedDirty(): Promise<void> {
 		const changes = [...this.#dirty];
 		this.#dirty.clear();
-		const removed = changes.filter(([, row]) => !row).map(([id]) => id);
-		for (const id of removed) this.#matrix?.delete(id);
-		await this.replica.view.vectors.bulkDelete(
-			removed.map((id) => [id, this.model.id] as [ThoughtId, string])
-		);
+		for (const [id, row] of changes) if (!row) this.#matrix?.delete(id);
 		const rows = changes.map(([, row]) => row).filter((row): row is ThoughtRow => !!row);
 		await this.#embed(rows.sort((a, b) => a.text.length - b.text.length));
 	}
@@ -210,17 +202,13 @@ export class SemanticIndex {
 		this.progress = { done: rows.length, total: rows.length };
 	}
 
-	/** A batch's vectors and its jobs' inference records, in one transaction. */
+	/** A batch's vectors (one block) and its jobs' inference records, in one transaction. */
 	async #save(batch: ThoughtRow[], { vectors, records }: Embedded): Promise<void> {
 		const view = this.replica.view;
-		const rows: VectorRow[] = batch.map((row, j) => ({
-			id: row.id,
-			model: this.model.id,
-			hash: row.hash,
-			vector: vectors[j]
-		}));
-		await view.transaction('rw', view.vectors, view.inferences, async () => {
-			await view.vectors.bulkPut(rows);
+		const entries = batch.map((row, j) => ({ id: row.id, hash: row.hash, vector: vectors[j] }));
+		const block = toBlock(this.model.id, entries);
+		await view.transaction('rw', view.vectorBlocks, view.inferences, async () => {
+			await view.vectorBlocks.add(block);
 			await view.inferences.bulkAdd(records);
 		});
 		batch.forEach((row, j) => this.#store(row.id, vectors[j]));

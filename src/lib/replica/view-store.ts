@@ -4,6 +4,7 @@ import { contentHash } from '$sync/content-hash';
 import { listThoughts, readThought, type Thought, type Visibility } from '$sync/doc/shard-doc';
 import type { ThoughtId, UserId } from '$sync/ids';
 import { expandTags, parseTags } from '$sync/tags';
+import { VECTOR_BLOCK_STORE, toBlocks, type StoredVector, type VectorBlock } from './vector-store';
 
 /**
  * The view store materialises every thought from the Yjs docs into indexed rows, so the
@@ -48,14 +49,6 @@ export interface PendingMark {
 	seq: number;
 }
 
-/** One thought's vector from one model; `hash` is the content hash it was computed from. */
-export interface VectorRow {
-	id: ThoughtId;
-	model: string;
-	hash: string;
-	vector: Float32Array;
-}
-
 /**
  * How many thoughts carry a tag (ancestors count their descendants' thoughts), or how many
  * thoughts there are in all under `ALL_THOUGHTS`. Written in the same transaction as the rows,
@@ -91,7 +84,7 @@ export class ViewDb extends Dexie {
 	checkpoints!: Table<ShardCheckpoint, number>;
 	drafts!: Table<Draft, string>;
 	pending!: Table<PendingMark, ThoughtId>;
-	vectors!: Table<VectorRow, [ThoughtId, string]>;
+	vectorBlocks!: Table<VectorBlock, number>;
 	inferences!: Table<InferenceRecord, number>;
 	tallies!: Table<Tally, string>;
 
@@ -110,6 +103,20 @@ export class ViewDb extends Dexie {
 				const counts = new Map<string, number>();
 				await tx.table<ThoughtRow>('thoughts').each((row) => tallyRow(counts, row, 1));
 				await tx.table<Tally>('tallies').bulkPut(toTallies(counts));
+			});
+		// Moves existing vectors into blocks: dropping them would re-embed every thought, slowly with
+		// a transformer model.
+		this.version(5)
+			.stores({ vectors: null, vectorBlocks: VECTOR_BLOCK_STORE })
+			.upgrade(async (tx) => {
+				const byModel = new Map<string, StoredVector[]>();
+				await tx.table<StoredVector & { model: string }>('vectors').each(({ model, ...entry }) => {
+					const entries = byModel.get(model) ?? [];
+					entries.push(entry);
+					byModel.set(model, entries);
+				});
+				const blocks = [...byModel].flatMap(([model, entries]) => toBlocks(model, entries));
+				await tx.table<VectorBlock>('vectorBlocks').bulkAdd(blocks);
 			});
 	}
 }

@@ -2,7 +2,8 @@ import { liveQuery } from 'dexie';
 import { handleError } from '$lib/app/handle-error';
 import { BUILTIN_EMBEDDER } from '$lib/ai/models';
 import type { Replica } from '$lib/replica/replica';
-import type { InferenceRecord, ViewDb } from '$lib/replica/view-store';
+import { vectorCounts } from '$lib/replica/vector-store';
+import type { InferenceRecord } from '$lib/replica/view-store';
 import { parseManifest, type ModelFiles, type VectorSet } from './storage';
 
 /** The log is capped: the charts and table only need the recent past. */
@@ -16,7 +17,7 @@ export class AiUsage {
 
 	constructor(private readonly replica: Replica) {}
 
-	/** Follows the inference log and the vectors table until the returned stop is called. */
+	/** Follows the inference log and the stored vectors until the returned stop is called. */
 	watch(): () => void {
 		const view = this.replica.view;
 		const log = liveQuery(() =>
@@ -25,7 +26,7 @@ export class AiUsage {
 			next: (rows) => (this.records = rows),
 			error: (error: unknown) => handleError(error, 'Could not read the inference log')
 		});
-		const vectors = liveQuery(() => vectorSets(view)).subscribe({
+		const vectors = liveQuery(() => vectorCounts(view)).subscribe({
 			next: (sets) => (this.vectorSets = sets),
 			error: (error: unknown) => handleError(error, 'Could not count vectors')
 		});
@@ -41,19 +42,6 @@ export class AiUsage {
 			abort.abort();
 		};
 	}
-}
-
-/** Count per model, and the width of a stored vector rather than what the model claims. */
-async function vectorSets(view: ViewDb): Promise<VectorSet[]> {
-	const models = (await view.vectors.orderBy('model').uniqueKeys()) as string[];
-	return Promise.all(
-		models.map(async (model) => {
-			// A fresh collection each: Dexie's first() narrows the collection it is called on.
-			const rows = () => view.vectors.where('model').equals(model);
-			const [count, first] = await Promise.all([rows().count(), rows().first()]);
-			return { model, count, dims: first?.vector.length ?? 0 };
-		})
-	);
 }
 
 async function fetchManifest(url: string, signal: AbortSignal): Promise<ModelFiles> {
