@@ -150,6 +150,17 @@ async function measureSize(appBase: string, site: BaselineSite, size: number): P
 	return { section, summary, targets };
 }
 
+/** What profile-cold-start.ts showed; the medians above move with the machine's load. */
+const WHERE_THE_TIME_GOES = [
+	'Where the time goes at 50,000 (profile-cold-start.ts): most of the time to first paint passes',
+	"before the first IndexedDB request, fetching, parsing and running the app's JavaScript. After",
+	'it come the root doc, the page, pinned and count queries (counts come from a `tallies` table',
+	'kept in step with the rows, not a walk over them) and rendering 50 items. The shard new',
+	'thoughts go into (1,000 thoughts through y-indexeddb), the search index, the vectors and the AI',
+	'worker all load after the first paint, one after the other. On this 2-core machine the',
+	'paint median moves by about ±10% with load from run to run; compare the one-doc column.'
+].join(' ');
+
 async function main(): Promise<void> {
 	const started = performance.now();
 	ensureBuild();
@@ -173,6 +184,8 @@ async function main(): Promise<void> {
 			`- ${chromiumVersion()} (headless, Debian); playwright-core ${packageVersion('playwright-core')}, y-indexeddb ${packageVersion('y-indexeddb')}`,
 			'',
 			targetLine,
+			'',
+			WHERE_THE_TIME_GOES,
 			'',
 			...results.map((result) => result.section)
 		].join('\n')

@@ -7,7 +7,7 @@ import { shardDocName } from '$sync/doc-names';
 import { newThoughtId, type UserId } from '$sync/ids';
 import { DB_PREFIX } from './persisted-doc';
 import { Replica, ReplicaError } from './replica';
-import { dirtyShards } from './view-store';
+import { dirtyShards, type ViewChanges } from './view-store';
 
 let counter = 0;
 const open: Replica[] = [];
@@ -92,7 +92,11 @@ describe('Replica', () => {
 		await persistence.destroy();
 
 		const second = await fresh(user);
+		const repaired = new Promise<ViewChanges>((resolve) => second.onChange(resolve));
+		await second.flush();
 		expect((await second.view.thoughts.get(lost))?.text).toBe('never reached the view');
+		// Search and the semantic index hear of the repaired rows like any other change.
+		expect((await repaired).get(lost)).toMatchObject({ text: 'never reached the view' });
 	});
 
 	it('rebuilds the view from the docs', async () => {
@@ -153,6 +157,8 @@ describe('Replica', () => {
 		const user = 'tabs' as UserId;
 		const a = await fresh(user);
 		const b = await fresh(user);
+		// A tab hears another's edits to the open shard once it has loaded it.
+		await b.prepareWrites();
 		const changed = new Promise<void>((resolve) => b.onChange(() => resolve()));
 		const id = await a.capture('from tab A');
 		await changed;
@@ -168,6 +174,26 @@ describe('Replica', () => {
 		doc.getMap('meta').set('schemaVersion', 99);
 		await persistence.destroy();
 		const replica = await fresh(user);
+		expect(replica.isReadOnly).toBe(true);
+		await expect(replica.capture('x')).rejects.toMatchObject({ code: 'newer-schema' });
+	});
+
+	it('tells when the open shard, loaded after the first paint, is from a newer schema', async () => {
+		const user = 'newer-later' as UserId;
+		const first = await Replica.open(user);
+		await first.capture('written by this version');
+		await first.close();
+		const doc = new Y.Doc();
+		const persistence = new IndexeddbPersistence(DB_PREFIX + shardDocName(user, 0), doc);
+		await persistence.whenSynced;
+		doc.getMap('meta').set('schemaVersion', 99);
+		await persistence.destroy();
+
+		const replica = await fresh(user);
+		expect(replica.isReadOnly).toBe(false);
+		const told = new Promise<void>((resolve) => replica.onReadOnly(resolve));
+		await replica.prepareWrites();
+		await told;
 		expect(replica.isReadOnly).toBe(true);
 		await expect(replica.capture('x')).rejects.toMatchObject({ code: 'newer-schema' });
 	});

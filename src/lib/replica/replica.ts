@@ -43,6 +43,9 @@ import {
 	materialisedShards,
 	type ViewChanges
 } from './view-store';
+/** When no screen has asked for it sooner, the open shard loads this long after opening. */
+const REPAIR_DELAY_MS = 1000;
+
 export type ReplicaErrorCode = 'newer-schema' | 'not-found' | 'empty';
 
 export class ReplicaError extends Error {
@@ -90,6 +93,10 @@ export class Replica {
 	#listeners = new Set<ChangeListener>();
 	#watchers = new Set<DocWatcher>();
 	#newerSchema = false;
+	#openShardRepair: Promise<void> | undefined;
+	#repairTimer: ReturnType<typeof setTimeout> | undefined;
+	#isClosing = false;
+	#readOnlyListeners = new Set<() => void>();
 
 	private constructor(userId: UserId, root: PersistedDoc, view: ViewDb, pendingSeq: number) {
 		this.userId = userId;
@@ -115,12 +122,35 @@ export class Replica {
 		const replica = new Replica(userId, root, view, await lastPendingSeq(view));
 		replica.#checkMigration(migrateRoot(root.doc));
 		await replica.#catchUpView();
+		replica.#repairTimer = setTimeout(() => void replica.prepareWrites(), REPAIR_DELAY_MS);
 		return replica;
+	}
+
+	/**
+	 * Loads the shard new thoughts go into and repairs its view rows if a tab died mid-write.
+	 * Kept off the first paint (the timeline reads only the view): the thoughts screen calls this
+	 * once it has painted, and a timer does on any other screen. Idempotent.
+	 */
+	prepareWrites(): Promise<void> {
+		clearTimeout(this.#repairTimer);
+		this.#openShardRepair ??= this.#isClosing
+			? Promise.resolve()
+			: this.#shards.repair(openShardNumber(this.#root.doc)).catch((error: unknown) => {
+					// A capture opens the shard again and reports the failure where it is seen.
+					console.error('The open shard could not be loaded', error);
+				});
+		return this.#openShardRepair;
 	}
 
 	/** True when a newer app version wrote these docs: this build must not write to them. */
 	get isReadOnly(): boolean {
 		return this.#newerSchema;
+	}
+
+	/** Told once if a shard opened later turns out to be from a newer app version. */
+	onReadOnly(listener: () => void): () => void {
+		this.#readOnlyListeners.add(listener);
+		return () => this.#readOnlyListeners.delete(listener);
 	}
 
 	get shardNumbers(): number[] {
@@ -274,12 +304,16 @@ export class Replica {
 	}
 
 	/** Resolves once every change seen so far is in the view. */
-	flush(): Promise<void> {
-		return this.#shards.flush();
+	async flush(): Promise<void> {
+		await this.prepareWrites();
+		await this.#shards.flush();
 	}
 
 	async close(): Promise<void> {
-		await this.flush();
+		this.#isClosing = true;
+		clearTimeout(this.#repairTimer);
+		await this.#openShardRepair;
+		await this.#shards.flush();
 		await this.#shards.closeAll();
 		for (const watcher of this.#watchers) watcher.closed(this.#root.name);
 		await this.#root.close();
@@ -287,16 +321,18 @@ export class Replica {
 	}
 
 	#checkMigration(outcome: MigrationOutcome): void {
-		if (outcome.status === 'newer') this.#newerSchema = true;
+		if (outcome.status !== 'newer' || this.#newerSchema) return;
+		this.#newerSchema = true;
+		for (const listener of this.#readOnlyListeners) listener();
 	}
 
 	/**
-	 * Opens the shard new thoughts go into and any shard the view is missing or that a previous
-	 * session edited (it may have died before the view caught up). Other shards stay closed.
+	 * Opens any shard the view is missing or that a previous session edited (it may have died
+	 * before the view caught up). The open shard waits for prepareWrites; others stay closed.
 	 */
 	async #catchUpView(): Promise<void> {
 		const known = await materialisedShards(this.view);
-		const needed = new Set([openShardNumber(this.#root.doc), ...(await dirtyShards(this.view))]);
+		const needed = new Set(await dirtyShards(this.view));
 		for (const n of this.shardNumbers) if (!known.has(n)) needed.add(n);
 		for (const n of needed) {
 			const doc = await this.#shards.doc(n);

@@ -7,9 +7,11 @@ import { openPersistedDoc, type PersistedDoc } from './persisted-doc';
 import {
 	applyToView,
 	clearPending,
+	isCurrent,
 	markClean,
 	markDirty,
 	markPending,
+	materialiseShard,
 	type ViewChanges,
 	type ViewDb
 } from './view-store';
@@ -100,6 +102,27 @@ export class ShardSet {
 		void open.then((shard) => {
 			shard.viewWrites = shard.viewWrites.then(clear);
 		});
+	}
+
+	/**
+	 * Opens a shard and, behind its queued view writes, rewrites its rows if they lag behind the
+	 * doc (a tab died between a doc write and its view write without marking the shard dirty).
+	 */
+	async repair(n: number): Promise<void> {
+		const shard = await this.#get(n);
+		const { doc } = shard.persisted;
+		shard.viewWrites = shard.viewWrites
+			.then(async () => {
+				if (!(await isCurrent(this.view, n, doc))) {
+					this.events.changed(await materialiseShard(this.view, n, doc));
+				}
+			})
+			.catch((error: unknown) => {
+				// The next start checks the open shard again.
+				shard.hasViewFailed = true;
+				console.error(`View repair for shard ${n} failed`, error);
+			});
+		await shard.viewWrites;
 	}
 
 	async flush(): Promise<void> {

@@ -186,17 +186,24 @@ export async function isCurrent(db: ViewDb, shard: number, doc: Y.Doc): Promise<
 	return !!checkpoint && !checkpoint.dirty && sameState(checkpoint.state, docState(doc));
 }
 
-/** Replaces every row of the shard with the doc's thoughts. */
-export async function materialiseShard(db: ViewDb, shard: number, doc: Y.Doc): Promise<void> {
+/** Replaces every row of the shard with the doc's thoughts and returns what it wrote. */
+export async function materialiseShard(
+	db: ViewDb,
+	shard: number,
+	doc: Y.Doc
+): Promise<ViewChanges> {
 	const rows = listThoughts(doc).map((thought) => toRow(thought, shard));
 	const live = new Set(rows.map((row) => row.id));
+	const changes = new Map<ThoughtId, ThoughtRow | null>(rows.map((row) => [row.id, row]));
 	await db.transaction('rw', db.thoughts, db.checkpoints, db.tallies, async () => {
 		const stale = (await db.thoughts.where('shard').equals(shard).primaryKeys()).filter(
 			(id) => !live.has(id)
 		);
+		for (const id of stale) changes.set(id, null);
 		await writeRows(db, rows, stale);
 		await db.checkpoints.put({ shard, state: docState(doc), dirty: false });
 	});
+	return changes;
 }
 
 /**
