@@ -118,6 +118,16 @@ function shownNotifications(page: Page) {
 	});
 }
 
+/** The notifications shown, as soon as there are any, or none after `ms`. */
+async function notificationsWithin(page: Page, ms: number) {
+	const deadline = Date.now() + ms;
+	for (;;) {
+		const shown = await shownNotifications(page);
+		if (shown.length > 0 || Date.now() > deadline) return shown;
+		await page.waitForTimeout(200);
+	}
+}
+
 test('a push from the server shows as a notification on a device that allowed it', async ({
 	baseURL
 }) => {
@@ -175,16 +185,18 @@ test('a push from the server shows as a notification on a device that allowed it
 	expect(messages.map((m) => JSON.parse(m))).toEqual([follow]);
 
 	const cdp = await context.newCDPSession(page);
-	await cdp.send('ServiceWorker.deliverPushMessage', {
-		origin,
-		registrationId: await registrationId(cdp, origin),
-		data: messages[0]
-	});
-	await expect
-		.poll(() => shownNotifications(page))
-		.toEqual([
-			{ title: follow.title, body: follow.body, tag: 'follow', data: { url: '/notifications' } }
-		]);
+	const delivery = { origin, registrationId: await registrationId(cdp, origin), data: messages[0] };
+	// Once in CI, on a loaded machine, a push delivered through CDP showed nothing within 10 s:
+	// deliver again if nothing shows. One notification per tag, so a second delivery can
+	// never show a second notification, and the check below stays exact.
+	let shown: Awaited<ReturnType<typeof shownNotifications>> = [];
+	for (let attempt = 0; attempt < 3 && shown.length === 0; attempt++) {
+		await cdp.send('ServiceWorker.deliverPushMessage', delivery);
+		shown = await notificationsWithin(page, 5000);
+	}
+	expect(shown).toEqual([
+		{ title: follow.title, body: follow.body, tag: 'follow', data: { url: '/notifications' } }
+	]);
 
 	await section.getByRole('button', { name: 'Turn off on this device' }).click();
 	await expect(section.getByRole('status')).toHaveText('Off on this device.');
