@@ -17,6 +17,17 @@ async function fresh(user = `user${++counter}` as UserId): Promise<Replica> {
 	return replica;
 }
 
+/** Edits shard 0 straight in IndexedDB, behind any replica's back (as a dying tab would). */
+async function editShardOnDisk(user: UserId, edit: (doc: Y.Doc) => void): Promise<void> {
+	const doc = new Y.Doc();
+	const persistence = new IndexeddbPersistence(DB_PREFIX + shardDocName(user, 0), doc);
+	await persistence.whenSynced;
+	edit(doc);
+	await persistence.destroy();
+}
+
+const markNewerSchema = (doc: Y.Doc) => doc.getMap('meta').set('schemaVersion', 99);
+
 afterEach(async () => {
 	for (const replica of open.splice(0)) await replica.close().catch(() => {});
 });
@@ -78,18 +89,15 @@ describe('Replica', () => {
 		const first = await Replica.open(user);
 		await first.capture('seen by the view');
 		await first.close();
-		// Write straight into the shard's IndexedDB, as a dying tab would have.
-		const doc = new Y.Doc();
-		const persistence = new IndexeddbPersistence(DB_PREFIX + shardDocName(user, 0), doc);
-		await persistence.whenSynced;
 		const lost = newThoughtId();
-		addThought(doc, lost, {
-			text: 'never reached the view',
-			createdAt: 5,
-			visibility: 'private',
-			pinned: false
-		});
-		await persistence.destroy();
+		await editShardOnDisk(user, (doc) =>
+			addThought(doc, lost, {
+				text: 'never reached the view',
+				createdAt: 5,
+				visibility: 'private',
+				pinned: false
+			})
+		);
 
 		const second = await fresh(user);
 		const repaired = new Promise<ViewChanges>((resolve) => second.onChange(resolve));
@@ -168,11 +176,7 @@ describe('Replica', () => {
 
 	it('refuses to write docs saved by a newer schema', async () => {
 		const user = 'newer' as UserId;
-		const doc = new Y.Doc();
-		const persistence = new IndexeddbPersistence(DB_PREFIX + shardDocName(user, 0), doc);
-		await persistence.whenSynced;
-		doc.getMap('meta').set('schemaVersion', 99);
-		await persistence.destroy();
+		await editShardOnDisk(user, markNewerSchema);
 		const replica = await fresh(user);
 		expect(replica.isReadOnly).toBe(true);
 		await expect(replica.capture('x')).rejects.toMatchObject({ code: 'newer-schema' });
@@ -183,11 +187,7 @@ describe('Replica', () => {
 		const first = await Replica.open(user);
 		await first.capture('written by this version');
 		await first.close();
-		const doc = new Y.Doc();
-		const persistence = new IndexeddbPersistence(DB_PREFIX + shardDocName(user, 0), doc);
-		await persistence.whenSynced;
-		doc.getMap('meta').set('schemaVersion', 99);
-		await persistence.destroy();
+		await editShardOnDisk(user, markNewerSchema);
 
 		const replica = await fresh(user);
 		expect(replica.isReadOnly).toBe(false);
