@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ThoughtId, UserId } from '$sync/ids';
 import { ViewDb, writeRows, type ThoughtRow } from '$lib/replica/view-store';
 import { expandTags } from '$sync/tags';
-import { NO_FILTER, queryPinned, queryTimeline, tagCounts, thoughtTotal } from './timeline-query';
+import { NO_FILTER, countThoughts, queryPinned, queryTimeline } from './timeline-query';
 
 let db: ViewDb;
 let n = 0;
@@ -82,9 +82,9 @@ describe('queryPinned', () => {
 	});
 });
 
-describe('tagCounts', () => {
+describe('countThoughts', () => {
 	it('counts each tag with its descendants', async () => {
-		expect(await tagCounts(db)).toEqual([
+		expect((await countThoughts(db)).tags).toEqual([
 			['home', 1],
 			['work', 3],
 			['work/meetings', 2],
@@ -97,10 +97,10 @@ describe('tagCounts', () => {
 		await db.transaction('rw', db.thoughts, db.tallies, () =>
 			writeRows(db, [edited], [row(600).id])
 		);
-		expect(await tagCounts(db)).toEqual([
+		expect((await countThoughts(db)).tags).toEqual([
 			['home', 2],
 			['work', 1]
 		]);
-		expect(await thoughtTotal(db)).toBe(5);
+		expect((await countThoughts(db)).total).toBe(5);
 	});
 });

@@ -73,16 +73,20 @@ function newestFirst(a: ThoughtRow, b: ThoughtRow): number {
 	return b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
 }
 
-/** Every tag with how many thoughts carry it (ancestors count their descendants' thoughts). */
-export async function tagCounts(db: ViewDb): Promise<[tag: string, count: number][]> {
-	// A few hundred rows at most: one getAll, filtered here, beats a cursor over two ranges.
-	const tallies = await db.tallies.toArray();
-	return tallies
-		.filter((tally) => tally.key !== ALL_THOUGHTS)
-		.map((tally): [string, number] => [tally.key, tally.count]);
+export interface ThoughtCounts {
+	total: number;
+	/** Every tag with how many thoughts carry it (ancestors count their descendants' thoughts). */
+	tags: [tag: string, count: number][];
 }
 
-/** How many thoughts the view holds. */
-export async function thoughtTotal(db: ViewDb): Promise<number> {
-	return (await db.tallies.get(ALL_THOUGHTS))?.count ?? 0;
+/** How many thoughts the view holds, in all and per tag: one read of the tallies. */
+export async function countThoughts(db: ViewDb): Promise<ThoughtCounts> {
+	// A few hundred rows at most: one getAll, split here, beats a cursor over two ranges.
+	const tallies = await db.tallies.toArray();
+	return {
+		total: tallies.find((tally) => tally.key === ALL_THOUGHTS)?.count ?? 0,
+		tags: tallies
+			.filter((tally) => tally.key !== ALL_THOUGHTS)
+			.map((tally): [string, number] => [tally.key, tally.count])
+	};
 }

@@ -8,8 +8,7 @@ import {
 	NO_FILTER,
 	queryPinned,
 	queryTimeline,
-	tagCounts,
-	thoughtTotal,
+	countThoughts,
 	type TimelineFilter,
 	type TimelinePage
 } from './timeline-query';
@@ -54,8 +53,11 @@ export class Timeline {
 		});
 		$effect(() =>
 			watch(
-				() => thoughtTotal(view),
-				(total) => (this.total = total)
+				() => countThoughts(view),
+				({ total, tags }) => {
+					this.total = total;
+					this.tags = tags;
+				}
 			)
 		);
 		$effect(() =>
@@ -68,12 +70,6 @@ export class Timeline {
 			watch(
 				() => view.pending.toCollection().primaryKeys(),
 				(ids) => (this.pending = new Set(ids))
-			)
-		);
-		$effect(() =>
-			watch(
-				() => tagCounts(view),
-				(tags) => (this.tags = tags)
 			)
 		);
 	}
