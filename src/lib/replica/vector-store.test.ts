@@ -24,9 +24,16 @@ function entry(of: ThoughtRow, value: number): StoredVector {
 	return { id: of.id, hash: of.hash, vector: new Float32Array([value, value]) };
 }
 
-async function putRows(...rows: ThoughtRow[]): Promise<void> {
-	await db.transaction('rw', db.thoughts, db.tallies, () => writeRows(db, rows, []));
+async function writeViewRows(put: ThoughtRow[], remove: ThoughtId[] = []): Promise<void> {
+	await db.transaction('rw', db.thoughts, db.tallies, () => writeRows(db, put, remove));
 }
+
+/** One block holding each row's entry, valued by its position. */
+const blockOf = (rows: ThoughtRow[]) =>
+	toBlock(
+		MODEL,
+		rows.map((r, i) => entry(r, i))
+	);
 
 async function live(): Promise<Map<ThoughtId, number>> {
 	const { vectors } = await loadVectors(db, MODEL);
@@ -36,7 +43,7 @@ async function live(): Promise<Map<ThoughtId, number>> {
 describe('vector store', () => {
 	it('loads the latest entry of each thought, per model', async () => {
 		const [a, b] = [row('a'), row('b')];
-		await putRows(a, b);
+		await writeViewRows([a, b]);
 		await db.vectorBlocks.add(toBlock(MODEL, [entry(a, 1), entry(b, 2)]));
 		await db.vectorBlocks.add(toBlock(MODEL, [entry(a, 3)]));
 		await db.vectorBlocks.add(toBlock('other', [entry(b, 9)]));
@@ -50,26 +57,19 @@ describe('vector store', () => {
 
 	it('ignores entries whose thought changed or is gone', async () => {
 		const [kept, edited, gone] = [row('kept'), row('before'), row('gone')];
-		await putRows(kept, edited, gone);
+		await writeViewRows([kept, edited, gone]);
 		await db.vectorBlocks.add(toBlock(MODEL, [entry(kept, 1), entry(edited, 2), entry(gone, 3)]));
-		await db.transaction('rw', db.thoughts, db.tallies, () =>
-			writeRows(db, [row('after', edited.id)], [gone.id])
-		);
+		await writeViewRows([row('after', edited.id)], [gone.id]);
 		expect(await live()).toEqual(new Map([[kept.id, 1]]));
 	});
 
 	it('compacts when most entries are dead, keeping the live ones in one block', async () => {
 		const rows = [row('a'), row('b'), row('c'), row('d')];
-		await putRows(...rows);
-		await db.vectorBlocks.add(
-			toBlock(
-				MODEL,
-				rows.map((r, i) => entry(r, i))
-			)
-		);
+		await writeViewRows(rows);
+		await db.vectorBlocks.add(blockOf(rows));
 		await db.vectorBlocks.add(toBlock(MODEL, [entry(rows[0], 10)]));
 		await db.vectorBlocks.add(toBlock(MODEL, [entry(rows[1], 11)]));
-		await db.transaction('rw', db.thoughts, db.tallies, () => writeRows(db, [], [rows[3].id]));
+		await writeViewRows([], [rows[3].id]);
 		const before = await live();
 		const blocks = await db.vectorBlocks.toArray();
 		expect(blocks).toHaveLength(1);
@@ -86,13 +86,8 @@ describe('vector store', () => {
 
 	it('leaves blocks alone while little is dead', async () => {
 		const rows = [row('a'), row('b'), row('c'), row('d'), row('e')];
-		await putRows(...rows);
-		await db.vectorBlocks.add(
-			toBlock(
-				MODEL,
-				rows.map((r, i) => entry(r, i))
-			)
-		);
+		await writeViewRows(rows);
+		await db.vectorBlocks.add(blockOf(rows));
 		await db.vectorBlocks.add(toBlock(MODEL, [entry(rows[0], 10)]));
 		await live();
 		expect(await vectorCounts(db)).toEqual([{ model: MODEL, count: 6, dims: 2 }]);
@@ -100,9 +95,9 @@ describe('vector store', () => {
 
 	it('does not compact over a block written since the load', async () => {
 		const [a, b] = [row('a'), row('b')];
-		await putRows(a, b);
+		await writeViewRows([a, b]);
 		await db.vectorBlocks.add(toBlock(MODEL, [entry(a, 1), entry(b, 2)]));
-		await db.transaction('rw', db.thoughts, db.tallies, () => writeRows(db, [], [b.id]));
+		await writeViewRows([], [b.id]);
 		const write = db.vectorBlocks.add(toBlock(MODEL, [entry(a, 5)]));
 		const loading = loadVectors(db, MODEL);
 		await Promise.all([write, loading]);
