@@ -34,13 +34,19 @@ import { EmbedService } from './services/embed.service';
 import { PublishingService } from './services/publishing.service';
 import { PushService } from './services/push.service';
 import { SocialService } from './services/social.service';
+import { LoginThrottle } from './services/login-throttle';
 import { RateLimiter } from './services/rate-limiter';
 import { RelayTokens } from './services/relay-tokens';
 import { loadVapidKeys } from './services/vapid-keys';
 
 const RELAY_TOKEN_TTL_MS = 5 * 60 * 1000;
-const LOGIN_FAILURES_PER_USER = 10;
-const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** Failed sign-ins: 10 per address and username per 15 min; past 100 from anywhere, 30 s apart. */
+const LOGIN_LIMITS = {
+	perSource: 10,
+	windowMs: 15 * 60 * 1000,
+	hotAfter: 100,
+	hotSpacingMs: 30_000
+};
 const ANALYTICS_REQUESTS_PER_MINUTE = 60;
 
 /** Migrations ship as SQL files beside the source: found from server/ and from dist/server/. */
@@ -129,7 +135,7 @@ export function createServices(
 			auth,
 			{
 				attempts: new RateLimiter(config.authAttemptsPerMinute, 60_000),
-				failures: new RateLimiter(LOGIN_FAILURES_PER_USER, LOGIN_FAILURE_WINDOW_MS)
+				failures: new LoginThrottle(LOGIN_LIMITS)
 			},
 			() => metrics.authFailures.inc({ where: 'login' })
 		),

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { CredentialsSchema, type Credentials, type SessionInfo } from '../../sync/protocol/api';
 import type { AuthService } from '../services/auth.service';
+import type { LoginThrottle } from '../services/login-throttle';
 import type { RateLimiter } from '../services/rate-limiter';
 import {
 	SESSION_COOKIE,
@@ -17,8 +18,8 @@ import type { Route, RouteContext } from './router';
 export interface AuthLimits {
 	/** Every auth attempt, per client address. */
 	attempts: RateLimiter;
-	/** Failed logins, per username. */
-	failures: RateLimiter;
+	/** Failed logins, per address and username (slower per username when attacked widely). */
+	failures: LoginThrottle;
 }
 
 /** Account and device endpoints: thin translation between HTTP and the AuthService. */
@@ -75,15 +76,23 @@ export function authRoutes(
 			path: /^\/api\/auth\/login$/,
 			async handle(context) {
 				const credentials = await credentialsOf(context);
-				if (!limits.failures.take(credentials.username)) {
-					throw new HttpError(429, 'rate_limited', 'Too many failed attempts. Try again later.');
+				const address = clientAddress(context.req);
+				const waitS = Math.ceil(limits.failures.waitMs(address, credentials.username) / 1000);
+				if (waitS > 0) {
+					throw new HttpError(
+						429,
+						'rate_limited',
+						`Too many failed attempts. Try again in ${waitS} seconds.`,
+						{ 'Retry-After': String(waitS) }
+					);
 				}
 				const result = await auth.login(credentials);
 				if (typeof result === 'string') {
+					limits.failures.failed(address, credentials.username);
 					onAuthFailure();
 					throw new HttpError(401, 'invalid_credentials', 'Wrong username or password.');
 				}
-				limits.failures.reset(credentials.username);
+				limits.failures.succeeded(address, credentials.username);
 				signedIn(context, 200, result);
 			}
 		},

@@ -6,7 +6,9 @@ export class HttpError extends Error {
 	constructor(
 		readonly status: number,
 		readonly code: ErrorCode,
-		message: string
+		message: string,
+		/** Extra response headers, e.g. Retry-After on a 429 or 503. */
+		readonly headers: Record<string, string> = {}
 	) {
 		super(message);
 	}
@@ -58,7 +60,7 @@ export function sendJson(
 
 export function sendError(res: ServerResponse, error: HttpError): void {
 	const body: ApiError = { error: { code: error.code, message: error.message } };
-	sendJson(res, error.status, body);
+	sendJson(res, error.status, body, error.headers);
 }
 
 export function sendEmpty(

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register, signIn, startTestServer, type TestServer } from './harness';
 
@@ -192,4 +193,38 @@ describe('rate limits', () => {
 		expect(failures.slice(0, 10).every((s) => s === 401)).toBe(true);
 		expect(failures.slice(10)).toEqual([429, 429]);
 	});
+
+	it('never lets guesses from one address lock the owner out from another', async () => {
+		const { username } = await register(t.base);
+		const attacker = [];
+		for (let i = 0; i < 12; i++) {
+			attacker.push((await loginFrom('127.0.0.2', username, 'a wrong guess')).status);
+		}
+		expect(attacker.slice(10)).toEqual([429, 429]);
+		const refused = await loginFrom('127.0.0.2', username, 'a wrong guess');
+		expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+		// The owner, elsewhere, signs in at once with the right password.
+		expect((await loginFrom('127.0.0.3', username, 'correct horse battery')).status).toBe(200);
+	});
 });
+
+/** A login sent from a chosen loopback address (the server limits by socket address). */
+function loginFrom(
+	localAddress: string,
+	username: string,
+	password: string
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+	const url = new URL('/api/auth/login', t.base);
+	return new Promise((resolve, reject) => {
+		const req = request(
+			url,
+			{ method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } },
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+			}
+		);
+		req.on('error', reject);
+		req.end(JSON.stringify({ username, password }));
+	});
+}
