@@ -80,6 +80,9 @@ test('a large seeded library imports with progress and pages smoothly', async ({
 	const file = join(dir, 'seed.json');
 	writeFileSync(file, toExportJson(generateThoughts(3000, 7), new Date()));
 	await importFile(page, file);
+	// The seeded library marks some thoughts shared: the import asks before keeping that.
+	await page.getByRole('dialog', { name: 'Publish thoughts from this file?' }).waitFor();
+	await page.getByRole('button', { name: 'Keep all private' }).click();
 	await expect(page.getByRole('status', { name: 'Data result' })).toHaveText(
 		/Imported 3000 new thoughts/,
 		{ timeout: 60_000 }

@@ -1,5 +1,6 @@
 import { adoptLocalThoughts } from '$lib/app/adopt-local';
-import { closeReplica, openReplica } from '$lib/app/replica';
+import type { PublishChoice } from '$lib/app/publish-consent';
+import { closeReplica, openReplica } from '$lib/app/device-replicas';
 import { notices } from '$lib/app/notices.svelte';
 import { session } from '$lib/app/session.svelte';
 import { syncStatus } from '$lib/app/sync-status.svelte';
@@ -8,15 +9,17 @@ import { disablePush } from '$lib/features/notifications/push-settings';
 /**
  * Signs in (or creates the account), then moves this device's local-only thoughts into it before
  * the app switches over, so nothing written before signing in is left behind or duplicated.
+ * `choice` is the person's answer on publishing the shared ones (private unless they said so).
  */
 export async function signIn(
 	mode: 'login' | 'register',
 	username: string,
-	password: string
+	password: string,
+	choice: PublishChoice = 'private'
 ): Promise<number> {
 	const account = await session.authenticate(mode, username, password);
 	const replica = await openReplica(account.userId);
-	const adopted = await adoptLocalThoughts(replica);
+	const adopted = await adoptLocalThoughts(replica, choice);
 	session.adopt(account);
 	return adopted;
 }

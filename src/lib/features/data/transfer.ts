@@ -3,6 +3,7 @@ import type { Thought } from '$sync/doc/shard-doc';
 import type { ImportOutcome, Replica } from '$lib/replica/replica';
 import { parseTags } from '$sync/tags';
 import { parseImportFile, toExportJson, toMarkdownZip } from './export-files';
+import { applyChoice, countOutgoing, type Outgoing, type PublishChoice } from '$lib/app/publish-consent';
 
 export type Progress = (done: number, total: number) => void;
 
@@ -37,16 +38,35 @@ export async function exportMarkdownZip(replica: Replica, onProgress?: Progress)
 
 export class ImportError extends Error {}
 
-/** Parses a JSON or Markdown-zip export and adds the thoughts this device does not have. */
-export async function importFile(
+/** A parsed import file, and what importing it as marked would publish. */
+export interface ImportPlan {
+	name: string;
+	thoughts: Thought[];
+	/** Counted over the thoughts this device does not have yet: only those are added. */
+	outgoing: Outgoing;
+}
+
+/** Parses a JSON or Markdown-zip export; nothing is written until the plan is carried out. */
+export async function planImport(
 	replica: Replica,
 	name: string,
-	bytes: Uint8Array,
-	onProgress?: Progress
-): Promise<ImportOutcome> {
+	bytes: Uint8Array
+): Promise<ImportPlan> {
 	const parsed = parseImportFile(name, bytes);
 	if (!parsed.ok) throw new ImportError(parsed.error);
-	return replica.importThoughts(parsed.thoughts.map(fromExported), onProgress);
+	const thoughts = parsed.thoughts.map(fromExported);
+	const known = await replica.view.thoughts.bulkGet(thoughts.map((t) => t.id));
+	return { name, thoughts, outgoing: countOutgoing(thoughts.filter((_, i) => !known[i])) };
+}
+
+/** Adds the plan's thoughts this device does not have, as marked or all private. */
+export function runImport(
+	replica: Replica,
+	plan: ImportPlan,
+	choice: PublishChoice,
+	onProgress?: Progress
+): Promise<ImportOutcome> {
+	return replica.importThoughts(applyChoice(plan.thoughts, choice), onProgress);
 }
 
 export function toExported(thought: Thought): ExportedThought {
