@@ -1,10 +1,100 @@
 import js from '@eslint/js';
+import { builtinModules } from 'node:module';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
-const restrict = (patterns) => ['error', { patterns }];
+/**
+ * Layering (CONTRIBUTING.md, "Layers"). Each rule set names imports one layer must not make;
+ * `layer()` gives a folder the union of its sets. A later flat-config object's options for a
+ * rule replace an earlier one's for the same file, so a nested folder lists its parent's sets
+ * again instead of inheriting them. tests/lint/boundaries.test.ts proves every set still bites.
+ */
+const forbid = (message, group) => ({ patterns: [{ group, message }] });
+
+const SERVER = forbid('The PWA never imports server code.', ['**/server/**']);
+const APP = forbid('The server never imports the PWA or Svelte.', [
+	'**/src/**',
+	'$lib',
+	'$lib/*',
+	'$app/*',
+	'$env/*',
+	'svelte',
+	'svelte/*'
+]);
+const FEATURES = forbid('Features sit on top: this layer must not import them.', [
+	'$lib/features',
+	'$lib/features/*',
+	'**/features/**'
+]);
+const CONTRACT = forbid('ui/ holds domain-free primitives: no sync/ contract.', [
+	'$sync',
+	'$sync/*',
+	'**/sync/**'
+]);
+/** sync/ runs unchanged in the browser, a worker and Node: only pure modules. */
+const PURE = {
+	paths: builtinModules
+		.filter((name) => !name.startsWith('_'))
+		.map((name) => ({ name, message: 'sync/ is pure: no Node builtins.' })),
+	patterns: [
+		{
+			group: ['**/src/**', '$lib', '$lib/*', '$app/*', '**/server/**', 'svelte', 'svelte/*'],
+			message: 'sync/ is the shared contract: no app, server or Svelte imports.'
+		},
+		{
+			group: [
+				'node:*',
+				'better-sqlite3',
+				'drizzle-orm',
+				'drizzle-orm/*',
+				'drizzle-kit',
+				'ws',
+				'@hocuspocus/*',
+				'y-indexeddb',
+				'y-websocket',
+				'@y/*',
+				'dexie',
+				'onnxruntime-node',
+				'onnxruntime-web',
+				'@huggingface/*',
+				'@node-rs/*',
+				'web-push',
+				'prom-client',
+				'workbox-*'
+			],
+			message: 'sync/ is pure: no Node, storage, transport or runtime packages.'
+		}
+	]
+};
+const YJS_HOMES = 'Yjs values live in sync/ accessors, src/lib/replica/ and server/relay/.';
+/** Documents are opened, persisted and relayed in replica/ and relay/ only; type imports are fine. */
+const YJS = {
+	paths: ['yjs', 'y-indexeddb', 'y-websocket', '@hocuspocus/provider', '@hocuspocus/server'].map(
+		(name) => ({ name, allowTypeImports: true, message: YJS_HOMES })
+	),
+	patterns: [{ group: ['y-protocols/*'], allowTypeImports: true, message: YJS_HOMES }]
+};
+
+const TESTS = ['**/*.test.ts'];
+
+/**
+ * The import rule for one folder: `sets` everywhere in it, plus YJS in its source when
+ * `yjsValues` is false. Tests beside the source may build documents.
+ */
+function layer(folder, sets, { yjsValues = false } = {}) {
+	const options = (all) => ({
+		paths: all.flatMap((set) => set.paths ?? []),
+		patterns: all.flatMap((set) => set.patterns ?? [])
+	});
+	const rule = (all) => ({ '@typescript-eslint/no-restricted-imports': ['error', options(all)] });
+	const files = [`${folder}/**`];
+	return [
+		{ files, ignores: TESTS, rules: rule(yjsValues ? sets : [...sets, YJS]) },
+		{ files: TESTS.map((glob) => `${folder}/${glob}`), rules: rule(sets) }
+	];
+}
 
 export default ts.config(
 	{
@@ -39,36 +129,12 @@ export default ts.config(
 			'@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }]
 		}
 	},
-	// Layering (STYLE.md): sync/ is shared and imports neither side; src/ never imports server/;
-	// ui/ primitives know nothing of features or the contract.
-	{
-		files: ['sync/**'],
-		rules: {
-			'no-restricted-imports': restrict([
-				{
-					group: ['**/src/**', '$lib/*', '**/server/**', 'svelte', 'svelte/*', 'node:*'],
-					message: 'sync/ is the shared contract: no app, server, Svelte or Node imports.'
-				}
-			])
-		}
-	},
-	{
-		files: ['src/**'],
-		rules: {
-			'no-restricted-imports': restrict([
-				{ group: ['**/server/**', '$server/*'], message: 'The PWA never imports server code.' }
-			])
-		}
-	},
-	{
-		files: ['src/lib/ui/**'],
-		rules: {
-			'no-restricted-imports': restrict([
-				{
-					group: ['$lib/features/*', '$sync/*', '**/features/**'],
-					message: 'ui/ holds domain-free primitives.'
-				}
-			])
-		}
-	}
+	// General before specific: a nested folder's objects come later and replace its parent's.
+	...layer('sync', [PURE], { yjsValues: true }),
+	...layer('server', [APP]),
+	...layer('server/relay', [APP], { yjsValues: true }),
+	...layer('src', [SERVER]),
+	...layer('src/lib/replica', [SERVER, FEATURES], { yjsValues: true }),
+	...layer('src/lib/ai', [SERVER, FEATURES]),
+	...layer('src/lib/ui', [SERVER, FEATURES, CONTRACT])
 );

@@ -50,7 +50,10 @@ export default defineConfig({
 		})
 	],
 	test: {
-		include: ['{src,sync,server,scripts,models}/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		include: [
+			'{src,sync,server,scripts,models}/**/*.test.ts',
+			'tests/{integration,lint}/**/*.test.ts'
+		],
 		environment: 'node',
 		testTimeout: 20_000
 	}

@@ -5,7 +5,7 @@ import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { generateThoughts } from '../scripts/seed-data';
 import { readStaticTable } from '../models/static-onnx';
-import { embedIds } from '../sync/ai/static-embedder';
+import { embedIds } from '../models/static-embedder';
 import { padBatch, parseVocabulary, tokenize } from '../sync/ai/tokenizer';
 import {
 	ROOT,

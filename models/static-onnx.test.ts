@@ -1,7 +1,7 @@
 import pkg from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { embedIds, type StaticTable } from '../sync/ai/static-embedder';
+import { embedIds, type StaticTable } from './static-embedder';
 import { padBatch } from '../sync/ai/tokenizer';
 import {
 	buildStaticEmbedderOnnx,
@@ -10,7 +10,7 @@ import {
 	OUTPUT_NAME,
 	readStaticTable
 } from './static-onnx';
-import { seededRandom } from '../sync/seeded-random';
+import { seededRandom } from '../tests/fixtures/seeded-random';
 
 const { onnx } = pkg;
 // Threads only slow this tiny graph down (notes/ai.md §3.5).

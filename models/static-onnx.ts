@@ -1,6 +1,6 @@
 import pkg from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
-import { NORM_EPSILON, type StaticTable } from '../sync/ai/static-embedder';
+import { NORM_EPSILON, type StaticTable } from './static-embedder';
 import { UNKNOWN_ID } from '../sync/ai/tokenizer';
 
 // onnx-proto is CommonJS: Node ESM cannot import `onnx` by name.
@@ -56,7 +56,7 @@ function valueInfo(
 	return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }
 
-/** The oracle's maths (sync/ai/static-embedder.ts) as nodes: [batch, seq] ids → [batch, dims]. */
+/** The oracle's maths (models/static-embedder.ts) as nodes: [batch, seq] ids → [batch, dims]. */
 function embedderNodes(): Onnx.INodeProto[] {
 	return [
 		node('Gather', [TABLE, INPUT_NAME], ['rows_int8']),

@@ -1,7 +1,7 @@
 import type { ExportedThought } from '../sync/export-format';
 import { newThoughtId } from '../sync/ids';
 import { parseTags } from '../sync/tags';
-import { seededRandom } from '../sync/seeded-random';
+import { seededRandom } from '../tests/fixtures/seeded-random';
 
 /**
  * Realistic, deterministic thoughts for development and performance work: four years of notes
@@ -463,7 +463,7 @@ function capitalise(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Seeded helpers over mulberry32 (sync/seeded-random.ts). */
+/** Seeded helpers over mulberry32 (tests/fixtures/seeded-random.ts). */
 function makeRng(seed: number) {
 	const next = seededRandom(seed);
 	const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));

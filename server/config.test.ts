@@ -44,5 +44,24 @@ describe('loadConfig', () => {
 	it('reads the per-address socket cap for deployments behind a proxy', () => {
 		expect(loadConfig({ MAX_SOCKETS_PER_ADDRESS: '5000' }).relay.maxSocketsPerAddress).toBe(5000);
 		expect(() => loadConfig({ MAX_SOCKETS_PER_ADDRESS: '0' })).toThrow(/MAX_SOCKETS_PER_ADDRESS/);
+		expect(loadConfig({}).relay.storageQuotaBytes).toBe(100 * 1024 * 1024);
+		expect(loadConfig({ STORAGE_QUOTA_MB: '5' }).relay.storageQuotaBytes).toBe(5 * 1024 * 1024);
+		expect(() => loadConfig({ STORAGE_QUOTA_MB: '0' })).toThrow(/STORAGE_QUOTA_MB/);
+	});
+
+	it('takes ORIGIN as a bare http(s) origin and refuses anything else', () => {
+		expect(loadConfig({}).origin).toBeNull();
+		expect(loadConfig({ ORIGIN: 'https://thoughts.example/' }).origin).toBe(
+			'https://thoughts.example'
+		);
+		for (const bad of ['thoughts.example', 'ftp://x.example', 'https://x.example/path']) {
+			expect(() => loadConfig({ ORIGIN: bad })).toThrow(/ORIGIN must be an origin/);
+		}
+	});
+
+	it('serves /metrics only with a token long enough to guess at', () => {
+		expect(loadConfig({}).metricsToken).toBeNull();
+		expect(loadConfig({ METRICS_TOKEN: 'x'.repeat(16) }).metricsToken).toBe('x'.repeat(16));
+		expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(ConfigError);
 	});
 });

@@ -1,10 +1,15 @@
 import { resolve } from 'node:path';
+import { DEFAULT_GUARD_LIMITS, type GuardLimits } from './relay/message-guard';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay/upgrade';
 
 /** Everything the server reads from the environment, parsed once with defaults. */
 export interface Config {
 	port: number;
 	host: string;
+	/** Public links (pages, RSS) use this origin; null: the address the server listens on. */
+	origin: string | null;
+	/** Bearer token for /metrics; null: /metrics is off (it names users' activity levels). */
+	metricsToken: string | null;
 	dataDir: string;
 	/** The SvelteKit adapter-node output to serve (its handler.js and client files). */
 	buildDir: string;
@@ -27,7 +32,8 @@ export interface Config {
 		 */
 		endpointHosts: string[];
 	};
-	relay: RelayLimits;
+	/** Socket limits, and per-update, per-user CPU and awareness limits (message-guard.ts). */
+	relay: RelayLimits & Partial<GuardLimits>;
 	ai: AiConfig;
 }
 
@@ -45,6 +51,8 @@ export interface AiConfig {
 
 export class ConfigError extends Error {}
 
+const MB = 1024 * 1024;
+
 /** The browsers' push services: Chrome/Edge (FCM, WNS), Firefox (Mozilla autopush), Safari. */
 export const DEFAULT_PUSH_HOSTS = [
 	'fcm.googleapis.com',
@@ -57,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 	return {
 		port: integer(env.PORT, 3000, 0, 65535, 'PORT'),
 		host: env.HOST?.trim() || '127.0.0.1',
+		origin: parseOrigin(env.ORIGIN),
+		metricsToken: metricsToken(env.METRICS_TOKEN),
 		dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
 		buildDir: resolve(env.BUILD_DIR?.trim() || 'build'),
 		shutdownTimeoutMs: integer(env.SHUTDOWN_TIMEOUT, 10, 0, 600, 'SHUTDOWN_TIMEOUT') * 1000,
@@ -106,6 +116,37 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 		},
 		relay: {
 			...DEFAULT_RELAY_LIMITS,
+			...DEFAULT_GUARD_LIMITS,
+			maxIntegrationSteps: integer(
+				env.RELAY_MAX_INTEGRATION_STEPS,
+				DEFAULT_GUARD_LIMITS.maxIntegrationSteps,
+				1,
+				Number.MAX_SAFE_INTEGER,
+				'RELAY_MAX_INTEGRATION_STEPS'
+			),
+			cpuMsPerSecond: integer(
+				env.RELAY_CPU_MS_PER_SECOND,
+				DEFAULT_GUARD_LIMITS.cpuMsPerSecond,
+				1,
+				1000,
+				'RELAY_CPU_MS_PER_SECOND'
+			),
+			cpuBurstMs: integer(
+				env.RELAY_CPU_BURST_MS,
+				DEFAULT_GUARD_LIMITS.cpuBurstMs,
+				1,
+				600_000,
+				'RELAY_CPU_BURST_MS'
+			),
+			// 100 MB by default; a 50k-thought library takes about 15 MB.
+			storageQuotaBytes:
+				integer(
+					env.STORAGE_QUOTA_MB,
+					DEFAULT_RELAY_LIMITS.storageQuotaBytes / MB,
+					1,
+					1_000_000,
+					'STORAGE_QUOTA_MB'
+				) * MB,
 			// Behind a reverse proxy every socket comes from the proxy's address: raise this there.
 			maxSocketsPerAddress: integer(
 				env.MAX_SOCKETS_PER_ADDRESS,
@@ -122,6 +163,26 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 			embedsPerMinute: integer(env.AI_EMBEDS_PER_MINUTE, 60, 1, 1_000_000, 'AI_EMBEDS_PER_MINUTE')
 		}
 	};
+}
+
+/** ORIGIN: an http(s) origin with nothing after it (no path), or null when unset. */
+function parseOrigin(raw: string | undefined): string | null {
+	const value = raw?.trim().replace(/\/$/, '');
+	if (!value) return null;
+	const url = URL.canParse(value) ? new URL(value) : null;
+	if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== value) {
+		throw new ConfigError(
+			`ORIGIN must be an origin such as https://thoughts.example, got "${raw}"`
+		);
+	}
+	return url.origin;
+}
+
+function metricsToken(raw: string | undefined): string | null {
+	const token = raw?.trim();
+	if (!token) return null;
+	if (token.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
+	return token;
 }
 
 /** RFC 8292: a mailto: or https: URI push services can use to reach the operator. */

@@ -36,6 +36,29 @@ export class Metrics {
 		labelNames: ['reason'] as const,
 		registers: [this.registry]
 	});
+	readonly protocolRefusals = new Counter({
+		name: 't10x_relay_protocol_refusals_total',
+		help: 'Sockets closed because the client protocol is too old or too new for this server',
+		labelNames: ['reason'] as const,
+		registers: [this.registry]
+	});
+	readonly refusedDocuments = new Counter({
+		name: 't10x_documents_refused_total',
+		help: 'Documents newer than the server knows: not stored (where=relay) or not published',
+		labelNames: ['where'] as const,
+		registers: [this.registry]
+	});
+	readonly refusedPosts = new Counter({
+		name: 't10x_posts_refused_total',
+		help: 'Posts refused because another user published their id first',
+		registers: [this.registry]
+	});
+	readonly storageErrors = new Counter({
+		name: 't10x_storage_errors_total',
+		help: 'Document storage failures by StorageError code (unavailable, full, corrupt, too-large)',
+		labelNames: ['code'] as const,
+		registers: [this.registry]
+	});
 	readonly aiEmbedSeconds = new Histogram({
 		name: 't10x_ai_embed_seconds',
 		help: 'Server embedding jobs: time waiting for a worker (stage=queue) and running (stage=run)',

@@ -8,7 +8,10 @@ export interface RunningServer {
 	http: Server;
 	services: Services;
 	port: number;
-	/** Stops accepting, closes sockets so pending stores run, then the AI workers and database. */
+	/**
+	 * Stops accepting, closes sockets so pending stores run and the relay commits its update log's
+	 * last batch, then the AI workers and database.
+	 */
 	stop(): Promise<void>;
 }
 
@@ -16,7 +19,9 @@ export interface RunningServer {
 export async function startServer(config: Config, kitHandler: Handler): Promise<RunningServer> {
 	mkdirSync(config.dataDir, { recursive: true });
 	const services = createServices(config);
-	const http = createServer(createApp(kitHandler, services.routes, services.metrics));
+	const http = createServer(
+		createApp(kitHandler, services.routes, services.metrics, config.metricsToken)
+	);
 	http.on('upgrade', (req, socket, head) => services.relay.upgrades.handle(req, socket, head));
 	await new Promise<void>((resolve, reject) => {
 		http.once('error', reject);
@@ -24,6 +29,7 @@ export async function startServer(config: Config, kitHandler: Handler): Promise<
 	});
 	const address = http.address();
 	const port = typeof address === 'object' && address ? address.port : config.port;
+	services.site.listening(config.host, port);
 	let stopping: Promise<void> | undefined;
 	return {
 		http,

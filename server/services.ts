@@ -22,6 +22,7 @@ import { aiRoutes } from './http/ai.routes';
 import { analyticsRoutes, postViewCounter } from './http/analytics.routes';
 import { authRoutes } from './http/auth.routes';
 import { publicRoutes } from './http/public.routes';
+import { SiteOrigin } from './http/site-origin';
 import { pushRoutes } from './http/push.routes';
 import { socialRoutes } from './http/social.routes';
 import type { Route } from './http/router';
@@ -75,6 +76,8 @@ export interface Services {
 	/** Web Push delivery (a PushDelivery for other services); `settled()` lets tests wait. */
 	push: PushService;
 	routes: Route[];
+	/** Where public links point; told the listen address once the server is up. */
+	site: SiteOrigin;
 }
 
 /** Wires repositories → services → relay and routes. Nothing here knows about HTTP servers. */
@@ -85,38 +88,47 @@ export function createServices(
 ): Services {
 	const database = openDatabase(join(config.dataDir, 'thoughts10x.sqlite'), migrationsDir);
 	const metrics = new Metrics();
+	const site = new SiteOrigin(config.origin);
 	const users = new UsersRepository(database.db);
 	const auth = new AuthService(
 		users,
 		new SessionsRepository(database.db),
 		new RelayTokens(loadSecret(config.dataDir), RELAY_TOKEN_TTL_MS)
 	);
-	const posts = new PostsRepository(database.sqlite);
+	const posts = new PostsRepository(database.db);
 	const push = new PushService({
 		repository: new PushRepository(database.db),
 		vapid: loadVapidKeys(config.dataDir, config.push.vapidSubject),
 		registry: metrics.registry
 	});
 	const analytics = new AnalyticsService(
-		new AnalyticsRepository(database.sqlite),
+		new AnalyticsRepository(database.db),
 		new RateLimiter(ANALYTICS_REQUESTS_PER_MINUTE, 60_000)
 	);
-	const profiles = new ProfilesRepository(database.sqlite);
+	const profiles = new ProfilesRepository(database.db);
 	const social = new SocialService(
 		{
 			profiles,
-			relations: new RelationsRepository(database.sqlite),
-			interactions: new InteractionsRepository(database.sqlite),
-			notifications: new NotificationsRepository(database.sqlite)
+			relations: new RelationsRepository(database.db),
+			interactions: new InteractionsRepository(database.db),
+			notifications: new NotificationsRepository(database.db)
 		},
 		push
 	);
-	const publishing = new PublishingService(posts, (authorId, postIds) =>
-		social.postsPublished(authorId, postIds)
-	);
+	const publishing = new PublishingService(posts, {
+		published: (authorId, postIds) => social.postsPublished(authorId, postIds),
+		skipped: (name, reason) => {
+			metrics.refusedDocuments.inc({ where: 'publishing' });
+			console.warn(`[publishing] not materialising ${name}: ${reason}`);
+		},
+		refused: (name, postIds) => {
+			metrics.refusedPosts.inc(postIds.length);
+			console.warn(`[publishing] ${name}: ids published first by another user: ${postIds}`);
+		}
+	});
 	const relay = createRelay(
 		auth,
-		new DocumentsRepository(database.sqlite),
+		new DocumentsRepository(database.db),
 		metrics,
 		config.relay,
 		(name, document) => publishing.documentStored(name, document)
@@ -143,6 +155,7 @@ export function createServices(
 		...publicRoutes(
 			profiles,
 			posts,
+			site,
 			new RateLimiter(config.publicPagesPerMinute, 60_000),
 			postViewCounter(auth, analytics)
 		),
@@ -153,10 +166,10 @@ export function createServices(
 			new RateLimiter(config.push.requestsPerMinute, 60_000),
 			config.push.endpointHosts
 		),
-		...socialRoutes(auth, social, profiles, new IdempotencyRepository(database.sqlite), {
+		...socialRoutes(auth, social, profiles, new IdempotencyRepository(database.db), {
 			reads: new RateLimiter(config.social.readsPerMinute, 60_000),
 			writes: new RateLimiter(config.social.writesPerMinute, 60_000)
 		})
 	];
-	return { database, auth, relay, metrics, inference, push, routes };
+	return { database, auth, relay, metrics, inference, push, routes, site };
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { isThoughtId, type ThoughtId } from './ids';
 import { VISIBILITIES } from './doc/shard-doc';
+import { isValidTime } from './time';
 
 /**
  * The export file: every field of every thought, in a form people can read. Importing it into
@@ -13,7 +14,11 @@ export const MAX_THOUGHT_LENGTH = 20_000;
 const ExportedThoughtSchema = v.object({
 	id: v.custom<ThoughtId>(isThoughtId, 'not a thought id'),
 	text: v.pipe(v.string(), v.maxLength(MAX_THOUGHT_LENGTH)),
-	createdAt: v.pipe(v.string(), v.isoTimestamp()),
+	createdAt: v.pipe(
+		v.string(),
+		v.isoTimestamp(),
+		v.check((value) => isValidTime(Date.parse(value)), 'a date from 1970 to 9999')
+	),
 	visibility: v.optional(v.picklist(VISIBILITIES), 'private'),
 	pinned: v.optional(v.boolean(), false),
 	/** Derived from the text; written for readers and other tools, ignored on import. */

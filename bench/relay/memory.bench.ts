@@ -28,6 +28,7 @@ import {
 	type RunningServer,
 	type ServerKind
 } from './servers';
+import { METRICS_HEADERS } from '../lib/metrics-token';
 
 /**
  * Relay memory (issue 5, item 6): server RSS per connected client and per loaded document, ours
@@ -172,7 +173,7 @@ async function connectClients(target: Target, count: number): Promise<Device[]> 
 }
 
 async function documentsLoaded(base: string): Promise<number> {
-	const text = await (await fetch(`${base}/metrics`)).text();
+	const text = await (await fetch(`${base}/metrics`, { headers: METRICS_HEADERS })).text();
 	return Number(/^t10x_relay_documents_loaded (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { BENCH_METRICS_TOKEN } from '../lib/metrics-token';
 
 /**
  * What the relay benchmarks share: the three servers as child processes (ours, bare Hocuspocus
@@ -80,7 +81,11 @@ export async function startServer(
 ): Promise<RunningServer> {
 	let dataDir: string | undefined;
 	let args: string[];
-	const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1' };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		HOST: '127.0.0.1',
+		METRICS_TOKEN: BENCH_METRICS_TOKEN
+	};
 	let port = 0;
 	if (kind === 'ours') {
 		dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 't10x-bench-'));

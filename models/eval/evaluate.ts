@@ -11,17 +11,27 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as prettier from 'prettier';
 // Relative imports only: tsx does not know the app's $lib / $sync aliases.
-import { TopK, fuseRankings } from '../../src/lib/ai/rank-fusion';
+import { TopK, type Scored } from '../../src/lib/ai/rank-fusion';
+import { MIN_SIMILARITY } from '../../src/lib/ai/similarity';
 import { ThoughtSearchIndex } from '../../src/lib/features/thoughts/search-index';
-import { cosine, embedIds } from '../../sync/ai/static-embedder';
+import {
+	CANDIDATES,
+	RESULTS,
+	WEAK_RESULTS,
+	WEAK_SIMILARITY,
+	rankHybrid
+} from '../../src/lib/features/thoughts/search-ranking';
+import { typoBudget } from '../../src/lib/features/thoughts/search-typos';
+import { cosine, embedIds } from '../static-embedder';
 import { parseVocabulary, tokenize, words } from '../../sync/ai/tokenizer';
 import type { ThoughtId } from '../../sync/ids';
 import { readStaticTable } from '../static-onnx';
+import { CUTS, LIBRARY_SIZE, SAMPLES, pickCut, sweepWeakCut, type CutRow } from './small-libraries';
+import { osaDistance } from './typo-distance';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EVAL_DIR = import.meta.dirname;
 const MODEL_DIR = join(ROOT, 'static', 'models', 'glove-sif-50k');
-const SEARCH_SOURCE = join(ROOT, 'src', 'lib', 'features', 'thoughts', 'search.svelte.ts');
 const REPORT = join(ROOT, 'models', 'EVAL.md');
 export const REPRODUCE = 'npx tsx models/eval/evaluate.ts';
 
@@ -73,6 +83,8 @@ export interface QueryResult {
 	id: string;
 	query: string;
 	noSharedWord: boolean;
+	/** Shares no word with an answer as typed, but does within the words' typo budget. */
+	isMisspelt: boolean;
 	relevant: number;
 	/** 1-based rank of the first relevant thought within the top K, or null. */
 	firstRank: Record<Ranker, number | null>;
@@ -94,13 +106,23 @@ export interface Evaluation {
 	thoughts: number;
 	queries: number;
 	noSharedWordQueries: number;
-	app: { candidates: number; results: number; minSimilarity: number };
+	misspeltQueries: number;
+	app: {
+		candidates: number;
+		results: number;
+		minSimilarity: number;
+		weakSimilarity: number;
+		weakResults: number;
+	};
 	/** The threshold the main results were computed with. */
 	minSimilarity: number;
 	rankers: Record<Ranker, RankerMetrics>;
 	perQuery: QueryResult[];
 	sweep: SweepRow[];
 	best: SweepRow;
+	/** WEAK_SIMILARITY tried in sampled libraries of five (small-libraries.ts). */
+	weakCuts: CutRow[];
+	bestWeakCut: CutRow;
 }
 
 export interface EvaluateOptions {
@@ -135,22 +157,30 @@ export function sharedWords(query: string, text: string): string[] {
 	return [...new Set(words(query))].filter((word) => !STOP_WORDS.has(word) && inText.has(word));
 }
 
-/** The constants of search.svelte.ts, read from its source so the evaluation follows the app. */
+/** The app's search constants (search-ranking.ts, similarity.ts), so the evaluation follows it. */
 export function appSearchConstants(): Evaluation['app'] {
-	const source = readFileSync(SEARCH_SOURCE, 'utf8');
-	const read = (name: string): number => {
-		const match = new RegExp(`const ${name} = ([0-9.]+);`).exec(source);
-		if (!match) throw new Error(`${SEARCH_SOURCE}: no numeric constant ${name}`);
-		return Number(match[1]);
-	};
 	return {
-		candidates: read('CANDIDATES'),
-		results: read('RESULTS'),
-		minSimilarity: read('MIN_SIMILARITY')
+		candidates: CANDIDATES,
+		results: RESULTS,
+		minSimilarity: MIN_SIMILARITY,
+		weakSimilarity: WEAK_SIMILARITY,
+		weakResults: WEAK_RESULTS
 	};
 }
 
-function loadModel() {
+/** Some word of the query is a misspelling of some word of the text (as search forgives it). */
+export function sharesMisspeltWord(query: string, text: string): boolean {
+	const inText = words(text);
+	return words(query).some(
+		(word) =>
+			!STOP_WORDS.has(word) &&
+			typoBudget(word) > 0 &&
+			inText.some((other) => osaDistance(word, other) <= typoBudget(word))
+	);
+}
+
+/** The built-in model from static/, embedding through its TypeScript oracle. */
+export function loadBuiltinModel() {
 	const manifest = JSON.parse(readFileSync(join(MODEL_DIR, 'manifest.json'), 'utf8'));
 	const onnx = new Uint8Array(readFileSync(join(MODEL_DIR, 'model.onnx')));
 	const table = readStaticTable(onnx);
@@ -202,21 +232,26 @@ function rankerMetrics(results: readonly QueryResult[], ranker: Ranker): RankerM
 }
 
 /**
- * The best threshold for the app: highest hybrid (recall@10 + MRR@10) / 2; among those within
- * 0.005 of it, the highest threshold, because a lower one only adds loosely related results to
- * the list the app shows (precision), which recall and MRR at 10 do not see.
+ * The best floor for the app: highest hybrid (recall@10 + MRR@10) / 2. Among floors within 0.005
+ * of it, the best semantic (recall@10 + MRR@10) / 2, because related thoughts show the semantic
+ * hits above the floor with no word matches to lean on. Among those within 0.005 again, the
+ * highest floor, because a lower one only adds loosely related results to the list the app
+ * shows (precision), which recall and MRR at 10 do not see.
  */
 export function pickBest(sweep: readonly SweepRow[]): SweepRow {
-	const quality = (row: SweepRow) => (row.hybrid.all.recall + row.hybrid.all.mrr) / 2;
-	const top = Math.max(...sweep.map(quality));
-	const near = sweep.filter((row) => quality(row) >= top - 0.005);
-	return near.reduce((best, row) => (row.minSimilarity > best.minSimilarity ? row : best));
+	const near = (rows: readonly SweepRow[], quality: (row: SweepRow) => number) => {
+		const top = Math.max(...rows.map(quality));
+		return rows.filter((row) => quality(row) >= top - 0.005);
+	};
+	const byHybrid = near(sweep, (row) => (row.hybrid.all.recall + row.hybrid.all.mrr) / 2);
+	const bySemantic = near(byHybrid, (row) => (row.semantic.all.recall + row.semantic.all.mrr) / 2);
+	return bySemantic.reduce((best, row) => (row.minSimilarity > best.minSimilarity ? row : best));
 }
 
 export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluation> {
 	const { thoughts, queries } = loadDataset();
 	const app = appSearchConstants();
-	const model = loadModel();
+	const model = loadBuiltinModel();
 	const minSimilarity = options.minSimilarity ?? app.minSimilarity;
 	const thresholds = options.thresholds ?? SWEEP;
 
@@ -231,60 +266,66 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
 	}));
 	const byId = new Map(thoughts.map((thought) => [thought.id, thought.text]));
 
-	const prepared = queries.map((query) => ({
-		query,
-		relevant: new Set(query.relevant),
-		noSharedWord: query.relevant.every(
-			(id) => sharedWords(query.query, byId.get(id)!).length === 0
-		),
-		byWords: index.search(query.query, app.candidates),
-		vector: model.embed(query.query)
-	}));
+	const prepared = queries.map((query) => {
+		const texts = query.relevant.map((id) => byId.get(id)!);
+		const sharesNoWord = texts.every((text) => sharedWords(query.query, text).length === 0);
+		const isMisspelt = sharesNoWord && texts.some((text) => sharesMisspeltWord(query.query, text));
+		const vector = model.embed(query.query);
+		return {
+			query,
+			relevant: new Set(query.relevant),
+			noSharedWord: sharesNoWord && !isMisspelt,
+			isMisspelt,
+			byWords: index.search(query.query, app.candidates),
+			// SemanticIndex.nearest as search asks it: cosine ≥ the weak cut, best `candidates`.
+			hits: nearest(vector),
+			similarity: new Map(vectors.map(({ id, vector: other }) => [id, cosine(vector, other)]))
+		};
+	});
 
-	// SemanticIndex.nearest: cosine ≥ threshold, then the best `candidates` of them.
-	const byMeaning = (vector: Float32Array, threshold: number): ThoughtId[] => {
+	function nearest(vector: Float32Array): Scored<ThoughtId>[] {
 		const top = new TopK<ThoughtId>(app.candidates);
 		for (const { id, vector: other } of vectors) {
 			const similarity = cosine(vector, other);
-			if (similarity >= threshold) top.add({ id, score: similarity });
+			if (similarity >= app.weakSimilarity) top.add({ id, score: similarity });
 		}
-		return top.items.map((hit) => hit.id);
-	};
-
-	// Search.#hybridIds, with the semantic index ready and non-empty.
-	const hybrid = (query: string, byWords: ThoughtId[], meaning: ThoughtId[]): ThoughtId[] =>
-		query.trim() ? fuseRankings([byWords, meaning], app.results) : byWords.slice(0, app.results);
+		return top.items;
+	}
 
 	const run = (threshold: number) => {
 		let shown = 0;
 		let shownRelevant = 0;
-		const perQuery = prepared.map(({ query, relevant, noSharedWord, byWords, vector }) => {
-			const meaning = byMeaning(vector, threshold);
-			const fused = hybrid(query.query, byWords, meaning);
-			shown += fused.length;
-			shownRelevant += fused.filter((id) => relevant.has(id)).length;
-			const scores = {
-				fullText: score(byWords, relevant),
-				semantic: score(meaning, relevant),
-				hybrid: score(fused, relevant)
-			};
-			return {
-				id: query.id,
-				query: query.query,
-				noSharedWord,
-				relevant: relevant.size,
-				firstRank: {
-					fullText: scores.fullText.firstRank,
-					semantic: scores.semantic.firstRank,
-					hybrid: scores.hybrid.firstRank
-				},
-				found: {
-					fullText: scores.fullText.found,
-					semantic: scores.semantic.found,
-					hybrid: scores.hybrid.found
-				}
-			} satisfies QueryResult;
-		});
+		const perQuery = prepared.map(
+			({ query, relevant, noSharedWord, isMisspelt, byWords, hits }) => {
+				const meaning = hits.filter((hit) => hit.score >= threshold).map((hit) => hit.id);
+				// Search.#search's first page, with the semantic index ready and non-empty.
+				const fused = rankHybrid(byWords, hits, { floor: threshold }).slice(0, app.results);
+				shown += fused.length;
+				shownRelevant += fused.filter((id) => relevant.has(id)).length;
+				const scores = {
+					fullText: score(byWords, relevant),
+					semantic: score(meaning, relevant),
+					hybrid: score(fused, relevant)
+				};
+				return {
+					id: query.id,
+					query: query.query,
+					noSharedWord,
+					isMisspelt,
+					relevant: relevant.size,
+					firstRank: {
+						fullText: scores.fullText.firstRank,
+						semantic: scores.semantic.firstRank,
+						hybrid: scores.hybrid.firstRank
+					},
+					found: {
+						fullText: scores.fullText.found,
+						semantic: scores.semantic.found,
+						hybrid: scores.hybrid.found
+					}
+				} satisfies QueryResult;
+			}
+		);
 		return {
 			perQuery,
 			shown: shown / prepared.length,
@@ -293,6 +334,11 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
 	};
 
 	const main = run(minSimilarity);
+	const weakCuts = sweepWeakCut(
+		prepared,
+		vectors.map(({ id }) => id),
+		minSimilarity
+	);
 	const sweep = thresholds.map((threshold): SweepRow => {
 		const { perQuery, shown, precision } = run(threshold);
 		return {
@@ -309,6 +355,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
 		thoughts: thoughts.length,
 		queries: queries.length,
 		noSharedWordQueries: prepared.filter((query) => query.noSharedWord).length,
+		misspeltQueries: prepared.filter((query) => query.isMisspelt).length,
 		app,
 		minSimilarity,
 		rankers: {
@@ -318,14 +365,16 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<Evaluatio
 		},
 		perQuery: main.perQuery,
 		sweep,
-		best: pickBest(sweep)
+		best: pickBest(sweep),
+		weakCuts,
+		bestWeakCut: pickCut(weakCuts)
 	};
 }
 
 const LABELS: Record<Ranker, string> = {
 	fullText: 'Full text (MiniSearch)',
-	semantic: 'Semantic (cosine)',
-	hybrid: 'Hybrid (RRF)'
+	semantic: 'Semantic (cosine ≥ floor)',
+	hybrid: 'Hybrid (as the app ranks)'
 };
 
 const fixed = (value: number, digits = 3) => value.toFixed(digits);
@@ -341,12 +390,17 @@ export function renderReport(result: Evaluation): string {
 		'how it was written: `models/eval/README.md`.',
 		'',
 		`- Model: \`${model.id}\` ${model.version} (model.onnx sha256 \`${model.sha256.slice(0, 16)}…\`),`,
-		'  embedded with the TypeScript oracle (`sync/ai/static-embedder.ts`).',
+		'  embedded with the TypeScript oracle (`models/static-embedder.ts`).',
 		`- Set: ${result.thoughts} thoughts, ${result.queries} queries, of which ` +
 			`${result.noSharedWordQueries} share no word with any of their relevant thoughts ` +
-			'(tokenizer normalisation, stop words ignored).',
-		`- Search as in \`search.svelte.ts\`: ${app.candidates} candidates per ranking, ` +
-			`${app.results} results, MIN_SIMILARITY ${result.minSimilarity} (the app's current value).`,
+			'(tokenizer normalisation, stop words ignored) and ' +
+			`${result.misspeltQueries} share one only as a misspelling within the typo budget ` +
+			'(swapped letters count as one edit); those count as neither.',
+		`- Search as in \`search-ranking.ts\`: ${app.candidates} candidates per ranking, the first ` +
+			`${app.results} results; semantic hits at or above MIN_SIMILARITY ${result.minSimilarity} ` +
+			"(the app's current value) are fused with the word matches (RRF); when that finds " +
+			`nothing, the best ${app.weakResults} between ${app.weakSimilarity} and the floor ` +
+			'are shown instead. Related thoughts show the semantic hits at or above the floor.',
 		`- Metrics at ${K}: recall@${K} is the mean share of a query's relevant thoughts in the top ` +
 			`${K}; MRR@${K} the mean of 1 / rank of the first relevant one (0 if none in the top ${K}). ` +
 			'"Found" pools the relevant thoughts in the top 10 over all queries.',
@@ -379,8 +433,9 @@ export function renderReport(result: Evaluation): string {
 		'## MIN_SIMILARITY sweep',
 		'',
 		'Shown: mean length of the hybrid list the app would show; precision: share of those results',
-		'that are relevant (pooled). Best: highest hybrid (recall@10 + MRR@10) / 2, and among',
-		'thresholds within 0.005 of it the highest, since a lower one only adds loosely related results.',
+		'that are relevant (pooled). Best: highest hybrid (recall@10 + MRR@10) / 2; among floors within',
+		'0.005 of it, the best semantic (recall@10 + MRR@10) / 2 (what related thoughts show); among',
+		'those within 0.005, the highest, since a lower one only adds loosely related results.',
 		'',
 		row([
 			'MIN_SIMILARITY',
@@ -412,6 +467,28 @@ export function renderReport(result: Evaluation): string {
 		'',
 		`Best MIN_SIMILARITY: **${result.best.minSimilarity}**.`,
 		'',
+		`## WEAK_SIMILARITY in small libraries (MIN_SIMILARITY ${result.minSimilarity})`,
+		'',
+		`Issue 17's case sampled: for every query and every thought answering it, ${SAMPLES} seeded`,
+		`libraries of ${LIBRARY_SIZE}, that thought and ${LIBRARY_SIZE - 1} answering nothing. Semantic hits`,
+		'below the floor, down to the cut, stand in for an empty list. Answers shown: share of the',
+		'answering thoughts in the list; others shown: share of the rest. Best: highest J (their',
+		`difference), and among cuts within 0.005 of it the highest; ${CUTS.at(-1)} (the floor) ` +
+			`never shows a hit below it. The app uses ${result.app.weakSimilarity}.`,
+		'',
+		row(['WEAK_SIMILARITY', 'Answers shown', 'Others shown', 'J']),
+		row(['---:', '---:', '---:', '---:']),
+		...result.weakCuts.map((entry) =>
+			row([
+				entry === result.bestWeakCut ? `**${fixed(entry.cut, 2)}**` : fixed(entry.cut, 2),
+				fixed(entry.truePositiveRate),
+				fixed(entry.falsePositiveRate),
+				fixed(entry.j)
+			])
+		),
+		'',
+		`Best WEAK_SIMILARITY: **${result.bestWeakCut.cut}**.`,
+		'',
 		`## Per query (MIN_SIMILARITY ${result.minSimilarity})`,
 		'',
 		`Rank of the first relevant thought in the top ${K} (– if none), and relevant found / relevant.`,
@@ -422,7 +499,7 @@ export function renderReport(result: Evaluation): string {
 			row([
 				query.id,
 				query.query,
-				query.noSharedWord ? 'yes' : '',
+				query.noSharedWord ? 'yes' : query.isMisspelt ? 'misspelt' : '',
 				...RANKERS.map(
 					(ranker) => `${query.firstRank[ranker] ?? '–'} (${query.found[ranker]}/${query.relevant})`
 				)

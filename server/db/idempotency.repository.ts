@@ -1,4 +1,6 @@
-import type Database from 'better-sqlite3';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Db } from './open';
+import { idempotencyKeys } from './schema';
 
 export interface StoredAnswer {
 	status: number;
@@ -8,32 +10,54 @@ export interface StoredAnswer {
 /** Answers kept this long; an outbox older than that replays as a new request. */
 const KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** A named slot, bound when the prepared statement runs. */
+const param = sql.placeholder;
+
+/** Prepared once: every social mutation reads and writes its key. */
+function statements(db: Db) {
+	return {
+		get: db
+			.select({ status: idempotencyKeys.status, body: idempotencyKeys.body })
+			.from(idempotencyKeys)
+			.where(
+				and(eq(idempotencyKeys.userId, param('userId')), eq(idempotencyKeys.key, param('key')))
+			)
+			.prepare(),
+		save: db
+			.insert(idempotencyKeys)
+			.values({
+				userId: param('userId'),
+				key: param('key'),
+				status: param('status'),
+				body: param('body'),
+				createdAt: param('now')
+			})
+			.onConflictDoNothing()
+			.prepare(),
+		prune: db
+			.delete(idempotencyKeys)
+			.where(lt(idempotencyKeys.createdAt, param('before')))
+			.prepare()
+	};
+}
+
 /** The first answer to each (user, idempotency key), so a retried request applies once. */
 export class IdempotencyRepository {
-	readonly #get: Database.Statement<[string, string], StoredAnswer>;
-	readonly #save: Database.Statement<[string, string, number, string, number]>;
-	readonly #prune: Database.Statement<[number]>;
+	readonly #statements: ReturnType<typeof statements>;
 
-	constructor(sqlite: Database.Database) {
-		this.#get = sqlite.prepare(
-			'SELECT status, body FROM idempotency_keys WHERE user_id = ? AND key = ?'
-		);
-		this.#save = sqlite.prepare(
-			`INSERT INTO idempotency_keys (user_id, key, status, body, created_at) VALUES (?, ?, ?, ?, ?)
-			 ON CONFLICT DO NOTHING`
-		);
-		this.#prune = sqlite.prepare('DELETE FROM idempotency_keys WHERE created_at < ?');
+	constructor(db: Db) {
+		this.#statements = statements(db);
 	}
 
 	get(userId: string, key: string): StoredAnswer | undefined {
-		return this.#get.get(userId, key);
+		return this.#statements.get.get({ userId, key });
 	}
 
 	save(userId: string, key: string, answer: StoredAnswer, now = Date.now()): void {
-		this.#save.run(userId, key, answer.status, answer.body, now);
+		this.#statements.save.run({ userId, key, status: answer.status, body: answer.body, now });
 	}
 
 	prune(now = Date.now()): number {
-		return this.#prune.run(now - KEEP_MS).changes;
+		return this.#statements.prune.run({ before: now - KEEP_MS }).changes;
 	}
 }

@@ -1,22 +1,9 @@
-import type Database from 'better-sqlite3';
-import type { FeedPost, PostVisibility, Reply } from '../../sync/protocol/social';
-import type { PostCursor } from './posts.repository';
-import { POST_VISIBLE, REPLY_VISIBLE } from './visibility.sql';
-
-const AUTHOR = (alias: string, profile: string) => `${alias}.username AS handle,
-	COALESCE(${profile}.display_name, '') AS displayName, ${profile}.avatar IS NOT NULL AS hasAvatar`;
-
-const POST_SELECT = `SELECT p.id, p.user_id AS authorId, p.text, p.visibility,
-	p.created_at AS createdAt, p.edited_at AS editedAt, ${AUTHOR('u', 'pr')},
-	(SELECT count(*) FROM likes l WHERE l.post_id = p.id) AS likeCount,
-	EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = @viewer) AS likedByMe,
-	(SELECT count(*) FROM replies r WHERE r.post_id = p.id AND ${REPLY_VISIBLE}) AS replyCount
-	FROM posts p JOIN users u ON u.id = p.user_id LEFT JOIN profiles pr ON pr.user_id = p.user_id`;
-
-const AFTER_CURSOR = `(p.created_at < @beforeAt OR (p.created_at = @beforeAt AND p.id < @beforeId))
-	ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
-
-type Row = Record<string, string | number | null>;
+import { and, count, desc, eq, exists, inArray, isNotNull, notInArray, or, sql } from 'drizzle-orm';
+import type { AuthorSummary, FeedPost, PostVisibility, Reply } from '../../sync/protocol/social';
+import type { Db } from './open';
+import { AFTER_CURSOR, type PostCursor } from './posts.repository';
+import { follows, likes, mutes, posts, profiles, replies, users } from './schema';
+import { postVisible, replyVisible } from './visibility.sql';
 
 export interface VisiblePost extends FeedPost {
 	authorId: string;
@@ -32,54 +19,149 @@ export interface NewReply {
 	createdAt: number;
 }
 
+/** A named slot, bound when the prepared statement runs. */
+const param = sql.placeholder;
+const viewer = param('viewer');
+
+/** The author of the row: `users` joined, `profiles` left-joined (no row until edited). */
+const AUTHOR = {
+	handle: users.username,
+	displayName: profiles.displayName,
+	hasAvatar: isNotNull(profiles.avatar).mapWith(Boolean)
+};
+
+function selectPosts(db: Db) {
+	return db
+		.select({
+			id: posts.id,
+			authorId: posts.userId,
+			text: posts.text,
+			visibility: posts.visibility,
+			createdAt: posts.createdAt,
+			editedAt: posts.editedAt,
+			...AUTHOR,
+			likeCount: db.$count(likes, eq(likes.postId, posts.id)),
+			likedByMe: exists(
+				db
+					.select({ one: sql`1` })
+					.from(likes)
+					.where(and(eq(likes.postId, posts.id), eq(likes.userId, viewer)))
+			).mapWith(Boolean),
+			replyCount: db.$count(replies, and(eq(replies.postId, posts.id), replyVisible(viewer)))
+		})
+		.from(posts)
+		.innerJoin(users, eq(users.id, posts.userId))
+		.leftJoin(profiles, eq(profiles.userId, posts.userId));
+}
+
+function selectReplies(db: Db) {
+	return db
+		.select({
+			id: replies.id,
+			postId: replies.postId,
+			parentId: replies.parentId,
+			text: replies.text,
+			visibility: replies.visibility,
+			postVisibility: posts.visibility,
+			createdAt: replies.createdAt,
+			...AUTHOR
+		})
+		.from(replies)
+		.innerJoin(posts, eq(posts.id, replies.postId))
+		.innerJoin(users, eq(users.id, replies.authorId))
+		.leftJoin(profiles, eq(profiles.userId, replies.authorId));
+}
+
+/** Prepared once: the feed, profile and thread reads are the hottest queries of the server. */
+function statements(db: Db) {
+	const newestFirst = [desc(posts.createdAt), desc(posts.id)];
+	return {
+		feed: selectPosts(db)
+			.where(
+				and(
+					or(
+						eq(posts.userId, viewer),
+						inArray(
+							posts.userId,
+							db
+								.select({ id: follows.followeeId })
+								.from(follows)
+								.where(eq(follows.followerId, viewer))
+						)
+					),
+					notInArray(
+						posts.userId,
+						db.select({ id: mutes.mutedId }).from(mutes).where(eq(mutes.muterId, viewer))
+					),
+					postVisible(viewer),
+					AFTER_CURSOR
+				)
+			)
+			.orderBy(...newestFirst)
+			.limit(param('limit'))
+			.prepare(),
+		byAuthor: selectPosts(db)
+			.where(and(eq(posts.userId, param('author')), postVisible(viewer), AFTER_CURSOR))
+			.orderBy(...newestFirst)
+			.limit(param('limit'))
+			.prepare(),
+		post: selectPosts(db)
+			.where(and(eq(posts.id, param('id')), postVisible(viewer)))
+			.prepare(),
+		replies: selectReplies(db)
+			.where(and(eq(replies.postId, param('post')), postVisible(viewer), replyVisible(viewer)))
+			.orderBy(replies.createdAt, replies.id)
+			.limit(500)
+			.prepare(),
+		reply: selectReplies(db)
+			.where(and(eq(replies.id, param('id')), postVisible(viewer), replyVisible(viewer)))
+			.prepare(),
+		like: db
+			.insert(likes)
+			.values({ userId: param('userId'), postId: param('postId'), createdAt: param('now') })
+			.onConflictDoNothing()
+			.prepare(),
+		unlike: db
+			.delete(likes)
+			.where(and(eq(likes.userId, param('userId')), eq(likes.postId, param('postId'))))
+			.prepare(),
+		likeCount: db
+			.select({ n: count() })
+			.from(likes)
+			.where(eq(likes.postId, param('postId')))
+			.prepare(),
+		addReply: db
+			.insert(replies)
+			.values({
+				id: param('id'),
+				postId: param('postId'),
+				parentId: param('parentId'),
+				authorId: param('authorId'),
+				text: param('text'),
+				visibility: param('visibility'),
+				createdAt: param('createdAt')
+			})
+			.prepare()
+	};
+}
+
+type PostRow = NonNullable<ReturnType<ReturnType<typeof statements>['post']['get']>>;
+type ReplyRow = NonNullable<ReturnType<ReturnType<typeof statements>['reply']['get']>>;
+
 /**
  * Reading posts as a given viewer (feed, profile, thread) and the likes and replies on them.
- * Every read goes through the visibility fragments; nothing here returns a post or reply the
+ * Every read goes through the visibility predicates; nothing here returns a post or reply the
  * viewer may not see.
  */
 export class InteractionsRepository {
-	readonly #feed: Database.Statement<[Record<string, string | number>], Row>;
-	readonly #byAuthor: Database.Statement<[Record<string, string | number>], Row>;
-	readonly #post: Database.Statement<[Record<string, string>], Row>;
-	readonly #replies: Database.Statement<[Record<string, string>], Row>;
-	readonly #reply: Database.Statement<[Record<string, string>], Row>;
-	readonly #like: Database.Statement<[string, string, number]>;
-	readonly #unlike: Database.Statement<[string, string]>;
-	readonly #likeCount: Database.Statement<[string], { n: number }>;
-	readonly #insertReply: Database.Statement<[NewReply]>;
+	readonly #statements: ReturnType<typeof statements>;
 
-	constructor(sqlite: Database.Database) {
-		this.#feed = sqlite.prepare(`${POST_SELECT}
-			WHERE (p.user_id = @viewer OR p.user_id IN
-				(SELECT followee_id FROM follows WHERE follower_id = @viewer))
-			AND p.user_id NOT IN (SELECT muted_id FROM mutes WHERE muter_id = @viewer)
-			AND ${POST_VISIBLE} AND ${AFTER_CURSOR}`);
-		this.#byAuthor = sqlite.prepare(`${POST_SELECT}
-			WHERE p.user_id = @author AND ${POST_VISIBLE} AND ${AFTER_CURSOR}`);
-		this.#post = sqlite.prepare(`${POST_SELECT} WHERE p.id = @id AND ${POST_VISIBLE}`);
-		const replySelect = `SELECT r.id, r.post_id AS postId, r.parent_id AS parentId, r.text,
-			CASE WHEN p.visibility = 'followers' THEN 'followers' ELSE r.visibility END AS visibility,
-			r.created_at AS createdAt, ${AUTHOR('a', 'ap')}
-			FROM replies r JOIN posts p ON p.id = r.post_id JOIN users a ON a.id = r.author_id
-			LEFT JOIN profiles ap ON ap.user_id = r.author_id`;
-		this.#replies = sqlite.prepare(`${replySelect}
-			WHERE r.post_id = @post AND ${POST_VISIBLE} AND ${REPLY_VISIBLE}
-			ORDER BY r.created_at, r.id LIMIT 500`);
-		this.#reply = sqlite.prepare(`${replySelect}
-			WHERE r.id = @id AND ${POST_VISIBLE} AND ${REPLY_VISIBLE}`);
-		this.#like = sqlite.prepare(
-			'INSERT INTO likes (user_id, post_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'
-		);
-		this.#unlike = sqlite.prepare('DELETE FROM likes WHERE user_id = ? AND post_id = ?');
-		this.#likeCount = sqlite.prepare('SELECT count(*) AS n FROM likes WHERE post_id = ?');
-		this.#insertReply = sqlite.prepare(
-			`INSERT INTO replies (id, post_id, parent_id, author_id, text, visibility, created_at)
-			 VALUES (@id, @postId, @parentId, @authorId, @text, @visibility, @createdAt)`
-		);
+	constructor(db: Db) {
+		this.#statements = statements(db);
 	}
 
 	feed(viewer: string, before: PostCursor | undefined, limit: number): VisiblePost[] {
-		return this.#feed.all({ viewer, ...cursor(before), limit }).map(toPost);
+		return this.#statements.feed.all({ viewer, ...cursor(before), limit }).map(toPost);
 	}
 
 	byAuthor(
@@ -88,38 +170,38 @@ export class InteractionsRepository {
 		before: PostCursor | undefined,
 		limit: number
 	): VisiblePost[] {
-		return this.#byAuthor.all({ viewer, author, ...cursor(before), limit }).map(toPost);
+		return this.#statements.byAuthor.all({ viewer, author, ...cursor(before), limit }).map(toPost);
 	}
 
 	post(viewer: string, id: string): VisiblePost | undefined {
-		const row = this.#post.get({ viewer, id });
+		const row = this.#statements.post.get({ viewer, id });
 		return row ? toPost(row) : undefined;
 	}
 
 	replies(viewer: string, postId: string): Reply[] {
-		return this.#replies.all({ viewer, post: postId }).map(toReply);
+		return this.#statements.replies.all({ viewer, post: postId }).map(toReply);
 	}
 
 	reply(viewer: string, id: string): Reply | undefined {
-		const row = this.#reply.get({ viewer, id });
+		const row = this.#statements.reply.get({ viewer, id });
 		return row ? toReply(row) : undefined;
 	}
 
 	/** Returns true when this is a new like (not a repeat). */
 	like(userId: string, postId: string, now = Date.now()): boolean {
-		return this.#like.run(userId, postId, now).changes > 0;
+		return this.#statements.like.run({ userId, postId, now }).changes > 0;
 	}
 
 	unlike(userId: string, postId: string): void {
-		this.#unlike.run(userId, postId);
+		this.#statements.unlike.run({ userId, postId });
 	}
 
 	likeCount(postId: string): number {
-		return this.#likeCount.get(postId)!.n;
+		return this.#statements.likeCount.get({ postId })!.n;
 	}
 
 	addReply(reply: NewReply): void {
-		this.#insertReply.run(reply);
+		this.#statements.addReply.run({ ...reply });
 	}
 }
 
@@ -129,35 +211,36 @@ function cursor(before: PostCursor | undefined) {
 		: { beforeAt: Number.MAX_SAFE_INTEGER, beforeId: '' };
 }
 
-const author = (row: Row) => ({
-	handle: String(row.handle),
-	displayName: String(row.displayName),
-	hasAvatar: row.hasAvatar === 1
+const author = (row: PostRow | ReplyRow): AuthorSummary => ({
+	handle: row.handle,
+	displayName: row.displayName ?? '',
+	hasAvatar: row.hasAvatar
 });
 
-function toPost(row: Row): VisiblePost {
+function toPost(row: PostRow): VisiblePost {
 	return {
-		id: String(row.id),
-		authorId: String(row.authorId),
+		id: row.id,
+		authorId: row.authorId,
 		author: author(row),
-		text: String(row.text),
-		visibility: row.visibility as PostVisibility,
-		createdAt: Number(row.createdAt),
-		editedAt: row.editedAt === null ? null : Number(row.editedAt),
-		likeCount: Number(row.likeCount),
-		likedByMe: row.likedByMe === 1,
-		replyCount: Number(row.replyCount)
+		text: row.text,
+		visibility: row.visibility,
+		createdAt: row.createdAt,
+		editedAt: row.editedAt,
+		likeCount: row.likeCount,
+		likedByMe: row.likedByMe,
+		replyCount: row.replyCount
 	};
 }
 
-function toReply(row: Row): Reply {
+/** A reply is never more visible than its post, whatever it was written with. */
+function toReply(row: ReplyRow): Reply {
 	return {
-		id: String(row.id),
-		postId: String(row.postId),
-		parentId: row.parentId === null ? null : String(row.parentId),
+		id: row.id,
+		postId: row.postId,
+		parentId: row.parentId,
 		author: author(row),
-		text: String(row.text),
-		visibility: row.visibility as PostVisibility,
-		createdAt: Number(row.createdAt)
+		text: row.text,
+		visibility: row.postVisibility === 'followers' ? 'followers' : row.visibility,
+		createdAt: row.createdAt
 	};
 }

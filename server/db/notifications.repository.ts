@@ -1,6 +1,8 @@
-import type Database from 'better-sqlite3';
+import { and, count, desc, eq, isNotNull, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import type { AppNotification, NotificationType } from '../../sync/protocol/social';
-import { POST_VISIBLE, REPLY_VISIBLE } from './visibility.sql';
+import type { Db } from './open';
+import { blocks, notifications, posts, profiles, replies, users } from './schema';
+import { postVisible, replyVisible } from './visibility.sql';
 
 const EXCERPT_CHARS = 140;
 
@@ -12,71 +14,124 @@ export interface NewNotification {
 	replyId?: string | null;
 }
 
+/** A named slot, bound when the prepared statement runs. */
+const param = sql.placeholder;
+const viewer = param('viewer');
+
+/**
+ * The reader's notifications they may still see: not from someone they blocked, and only while
+ * they may see the post or reply it is about.
+ */
+function maySee(db: Db) {
+	return and(
+		eq(notifications.userId, viewer),
+		notExists(
+			db
+				.select({ one: sql`1` })
+				.from(blocks)
+				.where(and(eq(blocks.blockerId, viewer), eq(blocks.blockedId, notifications.actorId)))
+		),
+		or(isNull(notifications.postId), postVisible(viewer)),
+		or(isNull(notifications.replyId), replyVisible(viewer))
+	);
+}
+
+/** Prepared once: the unread count is read on every app start and after every notification. */
+function statements(db: Db) {
+	return {
+		add: db
+			.insert(notifications)
+			.values({
+				userId: param('userId'),
+				type: param('type'),
+				actorId: param('actorId'),
+				postId: param('postId'),
+				replyId: param('replyId'),
+				createdAt: param('now')
+			})
+			.returning({ id: notifications.id })
+			.prepare(),
+		list: db
+			.select({
+				id: notifications.id,
+				type: notifications.type,
+				postId: notifications.postId,
+				createdAt: notifications.createdAt,
+				read: isNotNull(notifications.readAt).mapWith(Boolean),
+				handle: users.username,
+				displayName: profiles.displayName,
+				hasAvatar: isNotNull(profiles.avatar).mapWith(Boolean),
+				excerpt: sql<string | null>`coalesce(${replies.text}, ${posts.text})`
+			})
+			.from(notifications)
+			.innerJoin(users, eq(users.id, notifications.actorId))
+			.leftJoin(profiles, eq(profiles.userId, notifications.actorId))
+			.leftJoin(posts, eq(posts.id, notifications.postId))
+			.leftJoin(replies, eq(replies.id, notifications.replyId))
+			.where(and(maySee(db), lt(notifications.id, param('before'))))
+			.orderBy(desc(notifications.id))
+			.limit(param('limit'))
+			.prepare(),
+		// The same rows as `list`: the joins feed the visibility predicates.
+		unread: db
+			.select({ n: count() })
+			.from(notifications)
+			.innerJoin(users, eq(users.id, notifications.actorId))
+			.leftJoin(profiles, eq(profiles.userId, notifications.actorId))
+			.leftJoin(posts, eq(posts.id, notifications.postId))
+			.leftJoin(replies, eq(replies.id, notifications.replyId))
+			.where(and(maySee(db), isNull(notifications.readAt)))
+			.prepare(),
+		markRead: db
+			.update(notifications)
+			.set({ readAt: sql`${param('now')}` })
+			.where(
+				and(
+					eq(notifications.userId, param('viewer')),
+					lte(notifications.id, param('upTo')),
+					isNull(notifications.readAt)
+				)
+			)
+			.prepare()
+	};
+}
+
 /**
  * In-app notifications. A notification about a post (or reply) is only listed while its reader
  * may still see that post; one from somebody the reader blocked is never listed.
  */
 export class NotificationsRepository {
-	readonly #insert: Database.Statement<[Record<string, string | number | null>]>;
-	readonly #list: Database.Statement<[Record<string, string | number>], Record<string, unknown>>;
-	readonly #unread: Database.Statement<[Record<string, string>], { n: number }>;
-	readonly #markRead: Database.Statement<[number, string, number]>;
+	readonly #statements: ReturnType<typeof statements>;
 
-	constructor(sqlite: Database.Database) {
-		this.#insert = sqlite.prepare(
-			`INSERT INTO notifications (user_id, type, actor_id, post_id, reply_id, created_at)
-			 VALUES (@userId, @type, @actorId, @postId, @replyId, @createdAt)`
-		);
-		const listed = `FROM notifications n
-			JOIN users a ON a.id = n.actor_id LEFT JOIN profiles ap ON ap.user_id = n.actor_id
-			LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN replies r ON r.id = n.reply_id
-			WHERE n.user_id = @viewer
-			AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = @viewer AND b.blocked_id = n.actor_id)
-			AND (n.post_id IS NULL OR ${POST_VISIBLE})
-			AND (n.reply_id IS NULL OR ${REPLY_VISIBLE})`;
-		this.#list = sqlite.prepare(`SELECT n.id, n.type, n.post_id AS postId,
-			n.created_at AS createdAt, n.read_at IS NOT NULL AS read,
-			a.username AS handle, COALESCE(ap.display_name, '') AS displayName,
-			ap.avatar IS NOT NULL AS hasAvatar, COALESCE(r.text, p.text) AS excerpt
-			${listed} AND n.id < @before ORDER BY n.id DESC LIMIT @limit`);
-		this.#unread = sqlite.prepare(`SELECT count(*) AS n ${listed} AND n.read_at IS NULL`);
-		this.#markRead = sqlite.prepare(
-			'UPDATE notifications SET read_at = ? WHERE user_id = ? AND id <= ? AND read_at IS NULL'
-		);
+	constructor(db: Db) {
+		this.#statements = statements(db);
 	}
 
 	add(notification: NewNotification, now = Date.now()): number {
-		return Number(
-			this.#insert.run({
-				postId: null,
-				replyId: null,
-				...notification,
-				createdAt: now
-			}).lastInsertRowid
-		);
+		return this.#statements.add.get({ postId: null, replyId: null, ...notification, now })!.id;
 	}
 
 	list(viewer: string, before: number, limit: number): AppNotification[] {
-		return this.#list.all({ viewer, before, limit }).map((row) => ({
-			id: Number(row.id),
-			type: row.type as NotificationType,
+		return this.#statements.list.all({ viewer, before, limit }).map((row) => ({
+			id: row.id,
+			type: row.type,
 			actor: {
-				handle: String(row.handle),
-				displayName: String(row.displayName),
-				hasAvatar: row.hasAvatar === 1
+				handle: row.handle,
+				displayName: row.displayName ?? '',
+				hasAvatar: row.hasAvatar
 			},
-			postId: row.postId === null ? null : String(row.postId),
-			excerpt: row.excerpt === null ? null : String(row.excerpt).slice(0, EXCERPT_CHARS),
-			createdAt: Number(row.createdAt),
-			read: row.read === 1
+			postId: row.postId,
+			excerpt: row.excerpt === null ? null : row.excerpt.slice(0, EXCERPT_CHARS),
+			createdAt: row.createdAt,
+			read: row.read
 		}));
 	}
 
 	unread(viewer: string): number {
-		return this.#unread.get({ viewer })!.n;
+		return this.#statements.unread.get({ viewer })!.n;
 	}
 
 	markRead(viewer: string, upTo: number, now = Date.now()): void {
-		this.#markRead.run(now, viewer, upTo);
+		this.#statements.markRead.run({ now, viewer, upTo });
 	}
 }

@@ -41,12 +41,14 @@ describe('openDatabase', () => {
 			'mutes',
 			'notification_settings',
 			'notifications',
+			'post_claims',
 			'post_views',
 			'posts',
 			'profiles',
 			'push_subscriptions',
 			'replies',
 			'sessions',
+			'storage_usage',
 			'users'
 		]);
 		close();

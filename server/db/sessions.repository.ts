@@ -40,6 +40,16 @@ export class SessionsRepository {
 		this.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id)).run();
 	}
 
+	/** Renames one of the user's live sessions; false if it was not theirs or is revoked. */
+	rename(userId: string, id: string, deviceName: string): boolean {
+		const result = this.db
+			.update(sessions)
+			.set({ deviceName })
+			.where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+			.run();
+		return result.changes === 1;
+	}
+
 	/** Revokes one of the user's sessions; false if it was not theirs or already revoked. */
 	revoke(userId: string, id: string, now: number): boolean {
 		const result = this.db

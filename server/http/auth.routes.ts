@@ -1,5 +1,11 @@
 import * as v from 'valibot';
-import { CredentialsSchema, type Credentials, type SessionInfo } from '../../sync/protocol/api';
+import { DEVICE_ID } from '../../sync/ids';
+import {
+	CredentialsSchema,
+	DeviceRenameSchema,
+	type Credentials,
+	type SessionInfo
+} from '../../sync/protocol/api';
 import type { AuthService } from '../services/auth.service';
 import type { LoginThrottle } from '../services/login-throttle';
 import type { RateLimiter } from '../services/rate-limiter';
@@ -137,7 +143,24 @@ export function authRoutes(
 				guardMutation(context);
 				const session = sessionOf(context);
 				const id = context.params[0];
-				if (!/^[a-f0-9]{24}$/.test(id) || !auth.revokeDevice(session, id)) {
+				if (!DEVICE_ID.test(id) || !auth.revokeDevice(session, id)) {
+					throw new HttpError(404, 'not_found', 'No such device.');
+				}
+				sendEmpty(context.res);
+			}
+		},
+		{
+			method: 'PATCH',
+			path: /^\/api\/devices\/([^/]+)$/,
+			async handle(context) {
+				guardMutation(context);
+				const session = sessionOf(context);
+				const id = context.params[0];
+				const parsed = v.safeParse(DeviceRenameSchema, await readJson(context.req));
+				if (!parsed.success) {
+					throw new HttpError(400, 'invalid_body', parsed.issues[0].message);
+				}
+				if (!DEVICE_ID.test(id) || !auth.renameDevice(session, id, parsed.output.name)) {
 					throw new HttpError(404, 'not_found', 'No such device.');
 				}
 				sendEmpty(context.res);

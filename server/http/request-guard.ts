@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isSecureRequest } from './cookies';
 
 /**
  * Browsers send Origin on every cross-site POST/DELETE and on WebSocket upgrades. A request that
@@ -9,12 +10,11 @@ export function isSameOrigin(req: IncomingMessage): boolean {
 	const origin = req.headers.origin;
 	if (origin === undefined) return req.headers['sec-fetch-site'] !== 'cross-site';
 	const host = req.headers.host;
-	if (!host) return false;
-	try {
-		return new URL(origin).host === host;
-	} catch {
-		return false;
-	}
+	if (!host || !URL.canParse(origin)) return false;
+	const url = new URL(origin);
+	// http://host is another origin than https://host: a page served over plain http (a
+	// downgraded or spoofed one) must not act on the https session.
+	return url.host === host && url.protocol === (isSecureRequest(req) ? 'https:' : 'http:');
 }
 
 /** The client's address for rate limits (loopback proxies may set X-Forwarded-For). */

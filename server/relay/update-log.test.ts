@@ -14,7 +14,7 @@ const bytes = (...values: number[]) => new Uint8Array(values);
 
 beforeAll(() => {
 	database = openDatabase(join(dir, 'db.sqlite'), MIGRATIONS_DIR);
-	documents = new DocumentsRepository(database.sqlite);
+	documents = new DocumentsRepository(database.db);
 });
 afterAll(() => {
 	database.close();

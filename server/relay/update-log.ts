@@ -1,4 +1,4 @@
-import type { DocumentsRepository, PendingUpdate } from '../db/documents.repository';
+import type { DocumentStore, PendingUpdate } from './document-store';
 
 /** Long enough for a busy relay to gather several updates, short next to the 50 ms p99 target. */
 export const GROUP_COMMIT_WINDOW_MS = 2;
@@ -19,7 +19,7 @@ export class UpdateLog {
 	#timer: NodeJS.Timeout | undefined;
 
 	constructor(
-		private readonly documents: DocumentsRepository,
+		private readonly documents: DocumentStore,
 		private readonly windowMs = GROUP_COMMIT_WINDOW_MS
 	) {}
 
@@ -30,7 +30,10 @@ export class UpdateLog {
 		});
 	}
 
-	/** Commits what is waiting now; also called on shutdown so nothing waits on a dead timer. */
+	/**
+	 * Commits what is waiting now. The relay also calls it when it closes, after the last socket,
+	 * so an update received during shutdown is on disk before the database is closed.
+	 */
 	flush(): void {
 		clearTimeout(this.#timer);
 		this.#timer = undefined;

@@ -8,20 +8,34 @@ import { SESSION_COOKIE, readCookie } from '../http/cookies';
 import { clientAddress, isSameOrigin } from '../http/request-guard';
 import type { Metrics } from '../metrics';
 import type { AuthService } from '../services/auth.service';
-import type { SocketContext } from './authenticate';
+import { protocolRefusal, type SocketContext } from './authenticate';
+import {
+	DEFAULT_OPEN_DOCUMENT_LIMITS,
+	type OpenDocumentLimits,
+	type OpenDocuments
+} from './open-documents';
+import { DEFAULT_STORAGE_QUOTA_BYTES } from './storage-quota';
+import { GROUP_COMMIT_WINDOW_MS } from './update-log';
 
-export interface RelayLimits {
+export interface RelayLimits extends OpenDocumentLimits {
 	/** ws maxPayload: a larger frame closes the socket with 1009. */
 	maxMessageBytes: number;
 	/** Open sockets per client address. */
 	maxSocketsPerAddress: number;
 	/** A socket must authenticate a document within this time. */
 	authTimeoutMs: number;
-	/** Bytes and messages a socket may send before its first document authenticates. */
+	/**
+	 * Bytes and messages a socket may have sent for documents not yet authenticated (Hocuspocus
+	 * queues them); a document's own count is given back once it authenticates.
+	 */
 	preAuthBytes: number;
 	preAuthMessages: number;
 	/** Sustained messages per second per socket (bursts of twice that are allowed). */
 	messagesPerSecond: number;
+	/** How long the update log gathers appends into one commit (see update-log.ts). */
+	groupCommitWindowMs: number;
+	/** Bytes one user's documents may hold on the server (storage-quota.ts). */
+	storageQuotaBytes: number;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
@@ -30,7 +44,10 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
 	authTimeoutMs: 5000,
 	preAuthBytes: 256 * 1024,
 	preAuthMessages: 200,
-	messagesPerSecond: 500
+	messagesPerSecond: 500,
+	groupCommitWindowMs: GROUP_COMMIT_WINDOW_MS,
+	storageQuotaBytes: DEFAULT_STORAGE_QUOTA_BYTES,
+	...DEFAULT_OPEN_DOCUMENT_LIMITS
 };
 
 /**
@@ -47,6 +64,7 @@ export class UpgradeHandler {
 	constructor(
 		private readonly hocuspocus: Hocuspocus,
 		private readonly auth: AuthService,
+		private readonly openDocuments: OpenDocuments,
 		private readonly metrics: Metrics,
 		private readonly limits: RelayLimits
 	) {
@@ -66,11 +84,23 @@ export class UpgradeHandler {
 			return refuse(socket, 429, 'Too Many Requests');
 		}
 		this.#wss.handleUpgrade(req, socket, head, (ws) => {
+			// Refused after the upgrade, not with an HTTP status: a browser's WebSocket never shows
+			// the app the status of a failed upgrade, only the close code of an open socket.
+			const refusal = protocolRefusal(req.url);
+			if (refusal) {
+				this.metrics.protocolRefusals.inc({ reason: refusal.reason });
+				return ws.close(refusal.code, refusal.reason);
+			}
 			const context: SocketContext = {
 				userId: session.userId,
 				sessionId: session.sessionId,
-				socket: { authenticated: new Set() }
+				socket: {
+					authenticated: new Set(),
+					open: new Set(),
+					close: ({ code, reason }) => ws.close(code, reason)
+				}
 			};
+			ws.once('close', () => this.openDocuments.closeSocket(session.userId, context.socket.open));
 			this.#track(ws, session.sessionId, address);
 			this.#enforceBudgets(ws, context);
 			this.hocuspocus.handleConnection(ws, req, context);
@@ -115,6 +145,7 @@ export class UpgradeHandler {
 		const { limits } = this;
 		let preAuthBytes = 0;
 		let preAuthMessages = 0;
+		const pending = new Map<string, { bytes: number; messages: number }>();
 		let tokens = limits.messagesPerSecond * 2;
 		let refilledAt = Date.now();
 		const timer = setTimeout(() => {
@@ -124,8 +155,21 @@ export class UpgradeHandler {
 		}, limits.authTimeoutMs);
 		ws.once('close', () => clearTimeout(timer));
 		ws.on('message', (data: Buffer) => {
-			// Hocuspocus queues messages for a document until it authenticates: budget them.
-			if (!context.socket.authenticated.has(documentNameOf(data))) {
+			// Hocuspocus queues messages for a document until it authenticates: budget them. Once it
+			// has, they were handled: a socket that opens shard after shard is not closed for it.
+			const name = documentNameOf(data);
+			const queued = pending.get(name);
+			if (context.socket.authenticated.has(name)) {
+				if (queued) {
+					preAuthBytes -= queued.bytes;
+					preAuthMessages -= queued.messages;
+					pending.delete(name);
+				}
+			} else {
+				pending.set(name, {
+					bytes: (queued?.bytes ?? 0) + data.length,
+					messages: (queued?.messages ?? 0) + 1
+				});
 				preAuthBytes += data.length;
 				preAuthMessages++;
 				if (preAuthBytes > limits.preAuthBytes || preAuthMessages > limits.preAuthMessages) {

@@ -45,6 +45,14 @@ describe('AnalyticsService', () => {
 		expect(brains).toBe(`${'🧠'.repeat(79)}…`);
 	});
 
+	it('shows a top post as read, without its Markdown marks', () => {
+		const row = { id: 'p', visibility: 'public', views: 1, likes: 0, replies: 0 } as const;
+		const { analytics } = service([
+			{ ...row, text: '**Bob** lent me [Piranesi](https://x.example)' }
+		]);
+		expect(analytics.report('ana', 1, NOW).topPosts[0].excerpt).toBe('Bob lent me Piranesi');
+	});
+
 	it('counts a view for its UTC day, except the author’s own', () => {
 		const { analytics, views } = service();
 		analytics.recordView({ id: 'p1', userId: 'ana' }, null, NOW);

@@ -4,6 +4,7 @@ import {
 	type AnalyticsReport,
 	type TopPost
 } from '../../sync/protocol/analytics';
+import { markdownToPlainText } from '../../sync/markdown/plain-text';
 import {
 	lastDays,
 	utcDay,
@@ -74,9 +75,12 @@ function toTopPost(row: PostActivity): TopPost {
 	};
 }
 
-/** The first line, cut at a word where possible and never inside a surrogate pair. */
+/**
+ * The first line as a reader sees it (no Markdown marks), cut at a word where possible and
+ * never inside a surrogate pair.
+ */
 function excerpt(text: string): string {
-	const line = [...text.trim().split('\n', 1)[0].trim()];
+	const line = [...markdownToPlainText(text).split('\n', 1)[0].trim()];
 	if (line.length <= EXCERPT_CHARS) return line.join('');
 	const cut = line.slice(0, EXCERPT_CHARS - 1).join('');
 	const space = cut.lastIndexOf(' ');

@@ -83,6 +83,11 @@ export class AuthService {
 		return revoked;
 	}
 
+	/** Renames one of the user's own devices; false for anyone else's, or a signed-out one. */
+	renameDevice(session: SessionInfo, sessionId: string, name: string): boolean {
+		return this.sessions.rename(session.userId, sessionId, name);
+	}
+
 	onRevoke(listener: (sessionId: string) => void): void {
 		this.#revokeListeners.add(listener);
 	}

@@ -1,6 +1,7 @@
-import { newThoughtId } from '../../sync/ids';
+import { formatPostCursor, newReplyId } from '../../sync/ids';
 import type {
 	AppNotification,
+	AuthorSummary,
 	FeedPage,
 	LikeState,
 	Profile,
@@ -61,13 +62,14 @@ export class SocialService {
 		return page(this.repos.interactions.byAuthor(viewer, found.userId, before, PAGE_SIZE + 1));
 	}
 
-	people(handle: string, which: 'followers' | 'following'): string[] | undefined {
+	people(handle: string, which: 'followers' | 'following'): AuthorSummary[] | undefined {
 		const found = this.repos.profiles.byHandle(handle);
 		if (!found) return undefined;
 		return this.repos.relations
 			.list(found.userId, which, 200)
-			.map((id) => this.repos.profiles.byId(id)?.handle)
-			.filter((h): h is string => !!h);
+			.map((id) => this.repos.profiles.byId(id))
+			.filter((person) => !!person)
+			.map(({ handle, displayName, hasAvatar }) => ({ handle, displayName, hasAvatar }));
 	}
 
 	follow(me: ProfileRow, handle: string, notifyPosts: boolean): Refusal | null {
@@ -116,6 +118,7 @@ export class SocialService {
 	like(me: ProfileRow, postId: string, liked: boolean): LikeState | Refusal {
 		const post = this.repos.interactions.post(me.userId, postId);
 		if (!post) return 'not_found';
+		if (this.#isBlockedBy(post.authorId, me)) return 'blocked';
 		if (!liked) this.repos.interactions.unlike(me.userId, postId);
 		else if (this.repos.interactions.like(me.userId, postId) && post.authorId !== me.userId) {
 			this.#notify(
@@ -134,13 +137,13 @@ export class SocialService {
 	reply(me: ProfileRow, postId: string, input: ReplyInput): Reply | Refusal {
 		const post = this.repos.interactions.post(me.userId, postId);
 		if (!post) return 'not_found';
-		if (this.repos.relations.relationship(me.userId, post.authorId).blockedBy) return 'blocked';
+		if (this.#isBlockedBy(post.authorId, me)) return 'blocked';
 		const parent = input.parentId ? this.repos.interactions.reply(me.userId, input.parentId) : null;
 		if (input.parentId && parent?.postId !== postId) return 'not_found';
 		// Never more visible than what it answers.
 		const capped = [input.visibility ?? post.visibility, post.visibility, parent?.visibility];
 		const visibility = capped.includes('followers') ? 'followers' : 'public';
-		const id = `r${newThoughtId().slice(1)}`;
+		const id = newReplyId();
 		this.repos.interactions.addReply({
 			id,
 			postId,
@@ -166,6 +169,11 @@ export class SocialService {
 			this.#notify({ userId, type: 'reply', actorId: me.userId, postId, replyId: id }, message);
 		}
 		return this.repos.interactions.reply(me.userId, id)!;
+	}
+
+	/** The one rule for every interaction: nobody an author blocked may like or answer them. */
+	#isBlockedBy(authorId: string, me: ProfileRow): boolean {
+		return this.repos.relations.relationship(me.userId, authorId).blockedBy;
 	}
 
 	/** Called after a store published posts for the first time: alerts who asked for them. */
@@ -232,7 +240,7 @@ function page(posts: VisiblePost[]): FeedPage {
 	const last = shown.at(-1);
 	return {
 		posts: shown.map(publicShape),
-		next: posts.length > PAGE_SIZE && last ? `${last.createdAt}-${last.id}` : null
+		next: posts.length > PAGE_SIZE && last ? formatPostCursor(last) : null
 	};
 }
 

@@ -9,9 +9,12 @@ import {
 	migrateShard,
 	readThought,
 	removeThought,
+	removeTrashed,
+	restoreThought,
 	setPinned,
 	setThoughtText,
 	setVisibility,
+	trashThought,
 	VISIBILITIES
 } from './shard-doc';
 
@@ -41,11 +44,15 @@ const op = fc.oneof(
 		id: fc.constantFrom(...ids),
 		visibility: fc.constantFrom(...VISIBILITIES)
 	}),
-	fc.record({ kind: fc.constant('remove' as const), id: fc.constantFrom(...ids) })
+	fc.record({ kind: fc.constant('remove' as const), id: fc.constantFrom(...ids) }),
+	fc.record({ kind: fc.constant('trash' as const), id: fc.constantFrom(...ids), at: fc.nat(100) }),
+	fc.record({ kind: fc.constant('restore' as const), id: fc.constantFrom(...ids) }),
+	fc.record({ kind: fc.constant('purge' as const), cutoff: fc.nat(100) })
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
 function apply(doc: Y.Doc, o: Op): void {
+	if (o.kind === 'purge') return void removeTrashed(doc, o.cutoff);
 	const current = readThought(doc, o.id);
 	switch (o.kind) {
 		case 'add':
@@ -70,6 +77,12 @@ function apply(doc: Y.Doc, o: Op): void {
 			return;
 		case 'remove':
 			removeThought(doc, o.id);
+			return;
+		case 'trash':
+			trashThought(doc, o.id, o.at);
+			return;
+		case 'restore':
+			restoreThought(doc, o.id);
 	}
 }
 

@@ -27,7 +27,7 @@ describe('shard doc accessors', () => {
 		const doc = new Y.Doc();
 		const id = newThoughtId(fields.createdAt);
 		addThought(doc, id, fields);
-		expect(readThought(doc, id)).toEqual({ id, ...fields });
+		expect(readThought(doc, id)).toEqual({ id, ...fields, deletedAt: null });
 		setThoughtText(doc, id, 'hello there #world');
 		setPinned(doc, id, true);
 		setVisibility(doc, id, 'public');
@@ -137,17 +137,18 @@ describe('shard migrations', () => {
 		doc.getMap('thoughts').set(id, legacy);
 		expect(schemaVersionOf(doc)).toBe(0);
 
-		expect(migrateShard(doc)).toEqual({ status: 'migrated', from: 0, version: 1 });
+		expect(migrateShard(doc)).toEqual({ status: 'migrated', from: 0, version: 2 });
 		expect(readThought(doc, id)).toEqual({
 			id,
 			text: 'old',
 			createdAt: 5,
 			visibility: 'private',
-			pinned: false
+			pinned: false,
+			deletedAt: null
 		});
 		const state = Y.encodeStateAsUpdate(doc);
 
-		expect(migrateShard(doc)).toEqual({ status: 'current', version: 1 });
+		expect(migrateShard(doc)).toEqual({ status: 'current', version: 2 });
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(state);
 	});
 
@@ -165,14 +166,24 @@ describe('shard migrations', () => {
 		Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
 		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
 		expect(listThoughts(a)).toEqual(listThoughts(b));
-		expect(schemaVersionOf(a)).toBe(1);
+		expect(schemaVersionOf(a)).toBe(2);
+	});
+
+	it('moves a version 1 doc to 2 without touching its thoughts', () => {
+		const doc = new Y.Doc();
+		const id = newThoughtId();
+		addThought(doc, id, fields);
+		doc.getMap('meta').set('schemaVersion', 1);
+		const before = listThoughts(doc);
+		expect(migrateShard(doc)).toEqual({ status: 'migrated', from: 1, version: 2 });
+		expect(listThoughts(doc)).toEqual(before);
 	});
 
 	it('leaves a doc from a newer build untouched', () => {
 		const doc = new Y.Doc();
 		doc.getMap('meta').set('schemaVersion', 99);
 		const state = Y.encodeStateAsUpdate(doc);
-		expect(migrateShard(doc)).toEqual({ status: 'newer', version: 99, supported: 1 });
+		expect(migrateShard(doc)).toEqual({ status: 'newer', version: 99, supported: 2 });
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(state);
 	});
 });

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { isThoughtId, type ThoughtId } from '../ids';
+import { isValidTime } from '../time';
 import { runMigrations, type Migration, type MigrationOutcome } from './migrations';
 
 /**
@@ -23,12 +24,21 @@ export interface Thought extends ThoughtFields {
 	id: ThoughtId;
 }
 
+/** A thought as its doc holds it: live (`deletedAt` null) or in the trash since `deletedAt`. */
+export interface StoredThought extends Thought {
+	deletedAt: number | null;
+}
+
+/** How long a thought stays in the trash; then any device that opens its shard removes it. */
+export const TRASH_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
 const THOUGHTS = 'thoughts';
 const KEY = {
 	text: 'text',
 	createdAt: 'createdAt',
 	visibility: 'visibility',
-	pinned: 'pinned'
+	pinned: 'pinned',
+	deletedAt: 'deletedAt'
 } as const;
 type Entry = Y.Map<unknown>;
 
@@ -45,6 +55,13 @@ export const SHARD_MIGRATIONS: readonly Migration[] = [
 				if (!entry.has(KEY.pinned)) entry.set(KEY.pinned, DEFAULTS.pinned);
 			}
 		}
+	},
+	{
+		// v2: an entry may carry `deletedAt` (in the trash). Nothing to back-fill; the version is
+		// what makes a v1 build, which would show trashed thoughts as live, stop writing (read-only,
+		// "reload to update") and what makes a v1 server refuse the doc rather than publish it.
+		to: 2,
+		up() {}
 	}
 ];
 
@@ -56,15 +73,17 @@ function entriesOf(doc: Y.Doc): Y.Map<Entry> {
 	return doc.getMap<Entry>(THOUGHTS);
 }
 
-/** Narrows untrusted peer data: a malformed entry reads as null, never as a half thought. */
-function toThought(id: string, entry: unknown): Thought | null {
+/**
+ * Narrows untrusted peer data: a malformed entry reads as null, never as a half thought. A
+ * `deletedAt` that is not a valid time reads as live: a thought is never lost to a bad value.
+ */
+function toThought(id: string, entry: unknown): StoredThought | null {
 	if (!isThoughtId(id) || !(entry instanceof Y.Map)) return null;
 	const text = entry.get(KEY.text);
 	const createdAt = entry.get(KEY.createdAt);
-	if (!(text instanceof Y.Text) || typeof createdAt !== 'number' || !Number.isFinite(createdAt)) {
-		return null;
-	}
+	if (!(text instanceof Y.Text) || !isValidTime(createdAt)) return null;
 	const visibility = entry.get(KEY.visibility);
+	const deletedAt = entry.get(KEY.deletedAt);
 	return {
 		id,
 		text: text.toString(),
@@ -72,16 +91,19 @@ function toThought(id: string, entry: unknown): Thought | null {
 		visibility: VISIBILITIES.includes(visibility as Visibility)
 			? (visibility as Visibility)
 			: DEFAULTS.visibility,
-		pinned: entry.get(KEY.pinned) === true
+		pinned: entry.get(KEY.pinned) === true,
+		deletedAt: isValidTime(deletedAt) ? deletedAt : null
 	};
 }
 
-export function readThought(doc: Y.Doc, id: ThoughtId): Thought | null {
+/** The thought, live or trashed (tell them apart by `deletedAt`), or null if absent. */
+export function readThought(doc: Y.Doc, id: ThoughtId): StoredThought | null {
 	return toThought(id, entriesOf(doc).get(id));
 }
 
-export function listThoughts(doc: Y.Doc): Thought[] {
-	const thoughts: Thought[] = [];
+/** Every thought of the shard, the trashed ones included (their `deletedAt` is set). */
+export function listThoughts(doc: Y.Doc): StoredThought[] {
+	const thoughts: StoredThought[] = [];
 	for (const [id, entry] of entriesOf(doc)) {
 		const thought = toThought(id, entry);
 		if (thought) thoughts.push(thought);
@@ -139,7 +161,45 @@ export function setVisibility(
 	return setField(doc, id, KEY.visibility, visibility, origin);
 }
 
-/** Removing the entry lets Yjs garbage-collect its text; undo re-adds it with the same id. */
+/**
+ * Moves a thought to the trash: the entry stays whole, so restoring brings back exactly what it
+ * was. A thought already in the trash keeps its first time, so its 30 days do not start again.
+ */
+export function trashThought(doc: Y.Doc, id: ThoughtId, at: number, origin?: unknown): boolean {
+	const entry = entriesOf(doc).get(id);
+	if (!(entry instanceof Y.Map)) return false;
+	if (isValidTime(entry.get(KEY.deletedAt))) return true;
+	doc.transact(() => entry.set(KEY.deletedAt, at), origin);
+	return true;
+}
+
+/**
+ * Takes a thought out of the trash. Against a concurrent trash on a device that had not seen the
+ * earlier one, one of them wins as for any Yjs map key (by client id); every replica agrees.
+ */
+export function restoreThought(doc: Y.Doc, id: ThoughtId, origin?: unknown): boolean {
+	const entry = entriesOf(doc).get(id);
+	if (!(entry instanceof Y.Map)) return false;
+	if (entry.has(KEY.deletedAt)) doc.transact(() => entry.delete(KEY.deletedAt), origin);
+	return true;
+}
+
+/**
+ * Removes for good every thought trashed before `cutoff` (`Infinity` empties the trash) and
+ * returns their ids. Idempotent, so every device may run it on open and they still converge.
+ */
+export function removeTrashed(doc: Y.Doc, cutoff: number, origin?: unknown): ThoughtId[] {
+	const entries = entriesOf(doc);
+	const ids: ThoughtId[] = [];
+	for (const [id, entry] of entries) {
+		const deletedAt = entry instanceof Y.Map ? entry.get(KEY.deletedAt) : undefined;
+		if (isThoughtId(id) && isValidTime(deletedAt) && deletedAt < cutoff) ids.push(id);
+	}
+	if (ids.length > 0) doc.transact(() => ids.forEach((id) => entries.delete(id)), origin);
+	return ids;
+}
+
+/** Removing the entry lets Yjs garbage-collect its text (the trash's "delete now"). */
 export function removeThought(doc: Y.Doc, id: ThoughtId, origin?: unknown): boolean {
 	const entries = entriesOf(doc);
 	if (!entries.has(id)) return false;

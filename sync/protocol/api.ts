@@ -1,10 +1,10 @@
 import * as v from 'valibot';
+import { USERNAME } from '../ids';
 
 /**
  * HTTP API shapes shared by the PWA and the server. Bodies are validated at the server edge with
  * these schemas; the PWA uses the same types for responses.
  */
-export const USERNAME = /^[a-z0-9_]{3,32}$/;
 export const MIN_PASSWORD = 8;
 /** Long passphrases are welcome; the cap only bounds hashing work. */
 export const MAX_PASSWORD = 1024;
@@ -30,6 +30,22 @@ export const CredentialsSchema = v.object(
 	'Send an object with username and password.'
 );
 export type Credentials = v.InferOutput<typeof CredentialsSchema>;
+
+export const MAX_DEVICE_NAME = 80;
+/** Renaming a device, so a person can tell two browsers apart in their list. */
+export const DeviceRenameSchema = v.object(
+	{
+		name: v.pipe(
+			v.string('Name the device with text.'),
+			v.trim(),
+			v.minLength(1, 'Give the device a name.'),
+			v.maxLength(MAX_DEVICE_NAME, `Keep the name under ${MAX_DEVICE_NAME} characters.`),
+			// eslint-disable-next-line no-control-regex
+			v.regex(/^[^\u0000-\u001f\u007f]+$/, 'Use letters, digits, spaces and punctuation.')
+		)
+	},
+	'Send an object with the new name.'
+);
 
 export interface SessionInfo {
 	userId: string;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { USERNAME } from './api';
+import { REPLY_ID, USERNAME } from '../ids';
 
 /**
  * The social API's shapes, shared by the PWA and the server: request bodies are validated at
@@ -13,8 +13,6 @@ export const FEED_PAGE_SIZE = 20;
 /** Offline actions carry one; the server applies each key once and replays its first answer. */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,64}$/;
-export const POST_ID = /^t[0-9a-z]{22}$/;
-export const REPLY_ID = /^r[0-9a-z]{22}$/;
 
 export type PostVisibility = 'public' | 'followers';
 
@@ -67,6 +65,32 @@ export const MarkReadSchema = v.object(
 	{ upTo: v.pipe(v.number('upTo is a notification id.'), v.integer(), v.minValue(0)) },
 	'Send an object with upTo.'
 );
+
+/** People search: a handle prefix (an `@` in front is fine), so an index can answer it. */
+export const MAX_PEOPLE_QUERY = 32;
+export const PEOPLE_PAGE_SIZE = 20;
+export const PeopleQuerySchema = v.object({
+	q: v.pipe(
+		v.string('Type part of a handle.'),
+		v.trim(),
+		v.toLowerCase(),
+		v.transform((q) => q.replace(/^@/, '')),
+		v.minLength(1, 'Type part of a handle.'),
+		v.maxLength(MAX_PEOPLE_QUERY, `Handles have at most ${MAX_PEOPLE_QUERY} characters.`),
+		v.regex(/^[a-z0-9_]+$/, 'Handles have only letters, digits and underscores.')
+	),
+	/** The last handle of the previous page. */
+	after: v.optional(
+		v.pipe(v.string(), v.regex(USERNAME, 'after is the last handle of the previous page.'))
+	)
+});
+export type PeopleQuery = v.InferOutput<typeof PeopleQuerySchema>;
+
+export interface PeoplePage {
+	people: AuthorSummary[];
+	/** Pass as `after` for the next page; null on the last one. */
+	next: string | null;
+}
 
 export interface AuthorSummary {
 	handle: string;

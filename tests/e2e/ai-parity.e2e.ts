@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStaticTable } from '../../models/static-onnx';
 import { toExportJson } from '../../src/lib/features/data/export-files';
-import { embedIds } from '../../sync/ai/static-embedder';
+import { embedIds } from '../../models/static-embedder';
 import { parseVocabulary, tokenize } from '../../sync/ai/tokenizer';
 import { newThoughtId } from '../../sync/ids';
 

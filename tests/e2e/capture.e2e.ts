@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { capture, captureBox, timeline } from './support';
+import { capture, captureBox, openFilters, timeline } from './support';
 
 test.beforeEach(async ({ page }) => {
 	await page.goto('/');
@@ -83,6 +83,7 @@ test('edit in place, pin, delete and undo, all from the keyboard', async ({ page
 
 	await page.reload();
 	await expect(pinned).toContainText('first thought (edited)');
+	await openFilters(page);
 	await page.getByRole('checkbox', { name: 'Pinned only' }).check();
 	await expect(timeline(page).getByRole('listitem')).toHaveCount(1);
 });
@@ -109,10 +110,15 @@ test('filter by nested tag and by date', async ({ page }) => {
 	await capture(page, 'standup went long #work/meetings');
 	await capture(page, 'shipped the release #work');
 	await capture(page, 'bread recipe #cooking');
-	const tagFilter = page.getByRole('combobox', { name: 'Tag' });
-	await tagFilter.selectOption('work');
+	await openFilters(page);
+	const tags = page.getByRole('group', { name: 'Tags' });
+	await tags.getByRole('button', { name: '#work 2 thoughts' }).click();
 	await expect(timeline(page).getByRole('listitem')).toHaveCount(2);
-	await tagFilter.selectOption('work/meetings');
+	await tags.getByRole('button', { name: '#work/meetings 1 thought' }).click();
+	await expect(tags.getByRole('button', { name: '#work/meetings 1 thought' })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
 	await expect(timeline(page).getByRole('listitem')).toHaveCount(1);
 	await page.getByRole('button', { name: 'Clear filters' }).click();
 	await expect(timeline(page).getByRole('listitem')).toHaveCount(3);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Visibility } from '../../sync/doc/shard-doc';
 import { newThoughtId } from '../../sync/ids';
 import { toExportJson } from '../../src/lib/features/data/export-files';
-import { timeline } from './support';
+import { capture, timeline } from './support';
 
 let dir: string;
 test.beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 't10x-consent-'))));
@@ -123,4 +123,24 @@ test('signing in asks before publishing what was shared on this device beforehan
 		.poll(() => profileTexts(visitor, handle), { timeout: 20_000, intervals: [500] })
 		.toEqual([expect.stringContaining('Marker 0')]);
 	await visitor.context().close();
+});
+
+test('the capture box chooses a visibility, private by default, and cards show it', async ({
+	page
+}) => {
+	await page.goto('/');
+	const choice = page.getByRole('combobox', { name: 'Visibility of the new thought' });
+	await expect(choice).toHaveValue('private');
+	await choice.selectOption('public');
+	await capture(page, 'Shared with everyone');
+	// Back to private, so the next thought is not shared by accident.
+	await expect(choice).toHaveValue('private');
+	await choice.selectOption('followers');
+	await capture(page, 'For my followers');
+	await capture(page, 'Just for me');
+
+	const card = (text: string) => timeline(page).getByRole('listitem').filter({ hasText: text });
+	await expect(card('Shared with everyone')).toContainText('Public');
+	await expect(card('For my followers')).toContainText('Followers');
+	await expect(card('Just for me')).not.toContainText(/Public|Followers/);
 });

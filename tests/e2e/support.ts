@@ -12,8 +12,19 @@ export function captureBox(page: Page) {
 	return page.getByRole('textbox', { name: 'New thought' });
 }
 
+/**
+ * The home screen's thoughts: the timeline and, above it, the Pinned list (a pinned thought is
+ * shown in one of the two, never both). Tests about which list holds a thought name the list.
+ */
 export function timeline(page: Page) {
-	return page.getByRole('list', { name: 'Thoughts' });
+	return page.getByRole('list', { name: /^(Pinned|Thoughts)$/ });
+}
+
+/** Opens the filter panel (closed by default, so the timeline starts high on a phone). */
+export async function openFilters(page: Page): Promise<void> {
+	const toggle = page.getByRole('button', { name: 'Filters', exact: true });
+	if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+	await expect(toggle).toHaveAttribute('aria-expanded', 'true');
 }
 
 /** Saves a thought; `shown` is how it reads once rendered, when Markdown changes it. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStaticTable } from '../../models/static-onnx';
 import { MODELS_DIR } from '../../server/services';
-import { embedIds } from '../../sync/ai/static-embedder';
+import { embedIds } from '../../models/static-embedder';
 import { parseVocabulary, tokenize } from '../../sync/ai/tokenizer';
 import {
 	MAX_EMBED_TEXTS,
@@ -11,7 +11,14 @@ import {
 	MAX_EMBED_TOTAL_CHARS,
 	type EmbedResponse
 } from '../../sync/protocol/ai';
-import { eventually, register, startTestServer, type Account, type TestServer } from './harness';
+import {
+	eventually,
+	readMetrics,
+	register,
+	startTestServer,
+	type Account,
+	type TestServer
+} from './harness';
 
 const MODEL = 'glove-sif-50k';
 const MODEL_DIR = join(MODELS_DIR!, MODEL);
@@ -200,7 +207,7 @@ describe('POST /api/ai/embed', () => {
 			expect(row.queue_ms).toBeGreaterThanOrEqual(0);
 			expect(row.created_at).toBeGreaterThan(Date.now() - 60_000);
 		});
-		const metrics = await (await fetch(`${t.base}/metrics`)).text();
+		const metrics = await readMetrics(t.base);
 		expect(metrics).toMatch(/t10x_ai_embed_seconds_count\{stage="run"\} [1-9]/);
 		expect(metrics).toMatch(/t10x_ai_embed_requests_total\{outcome="ok"\} [1-9]/);
 	});

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { register, signIn, startTestServer, type TestServer } from './harness';
+import { readMetrics, register, signIn, startTestServer, type TestServer } from './harness';
 
 let t: TestServer;
 beforeAll(async () => (t = await startTestServer()));
@@ -18,7 +18,11 @@ describe('HTTP basics', () => {
 		const health = await fetch(`${t.base}/healthz`);
 		expect(await health.json()).toEqual({ status: 'ok' });
 		expect(health.headers.get('x-content-type-options')).toBe('nosniff');
-		const metrics = await (await fetch(`${t.base}/metrics`)).text();
+		const metrics = await readMetrics(t.base);
+		// Without the token, /metrics gives nothing away.
+		const anonymous = await fetch(`${t.base}/metrics`);
+		expect(anonymous.status).toBe(401);
+		expect(await anonymous.text()).not.toContain('t10x_');
 		for (const name of [
 			't10x_relay_connections',
 			't10x_relay_documents_loaded',

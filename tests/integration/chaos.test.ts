@@ -6,7 +6,7 @@ import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { addThought, listThoughts, readThought, setThoughtText } from '../../sync/doc/shard-doc';
 import { shardDocName } from '../../sync/doc-names';
 import { newThoughtId, type ThoughtId, type UserId } from '../../sync/ids';
-import { seededRandom } from '../../sync/seeded-random';
+import { seededRandom } from '../fixtures/seeded-random';
 import { connectClient, eventually, register, settled, type Account, type Client } from './harness';
 import { killServerChildren, ServerProcess } from './server-child';
 

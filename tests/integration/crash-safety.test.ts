@@ -1,15 +1,17 @@
 import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocumentsRepository } from '../../server/db/documents.repository';
+import * as schema from '../../server/db/schema';
 import { addThought, readThought } from '../../sync/doc/shard-doc';
 import { shardDocName } from '../../sync/doc-names';
 import { newThoughtId, type ThoughtId, type UserId } from '../../sync/ids';
 import { connectClient, eventually, register, settled, type Account } from './harness';
-import { seededRandom } from '../../sync/seeded-random';
+import { seededRandom } from '../fixtures/seeded-random';
 import { killServerChildren, ServerProcess } from './server-child';
 
 /**
@@ -50,7 +52,7 @@ interface Sent {
 function inspectFile(name: string) {
 	const sqlite = new Database(dbFile, { readonly: true, fileMustExist: true });
 	try {
-		const stored = new DocumentsRepository(sqlite).load(name);
+		const stored = new DocumentsRepository(drizzle(sqlite, { schema })).load(name);
 		const doc = new Y.Doc();
 		if (stored.state) Y.applyUpdate(doc, stored.state);
 		for (const update of stored.updates) Y.applyUpdate(doc, update);

@@ -22,6 +22,18 @@ const noPages = (_req: IncomingMessage, res: ServerResponse) => {
 	res.end();
 };
 
+/** The /metrics bearer token every test server is started with. */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
+
+/** A server's /metrics text, read as a scraper would. */
+export async function readMetrics(base: string): Promise<string> {
+	const res = await fetch(`${base}/metrics`, {
+		headers: { Authorization: `Bearer ${METRICS_TOKEN}` }
+	});
+	if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+	return res.text();
+}
+
 /** A real server on port 0 with a temporary SQLite data dir. */
 export async function startTestServer(
 	overrides: Partial<Omit<Config, 'ai'>> & { ai?: Partial<Config['ai']> } = {},
@@ -33,6 +45,7 @@ export async function startTestServer(
 		authAttemptsPerMinute: 1_000_000,
 		publicPagesPerMinute: 1_000_000,
 		social: { readsPerMinute: 1_000_000, writesPerMinute: 1_000_000 },
+		metricsToken: METRICS_TOKEN,
 		...overrides,
 		ai: { ...defaults.ai, embedsPerMinute: 1_000_000, ...overrides.ai }
 	};

@@ -19,6 +19,7 @@ import {
 	connectClient,
 	cookieSocket,
 	eventually,
+	readMetrics,
 	register,
 	relayToken,
 	settled,
@@ -28,7 +29,7 @@ import {
 	type Client,
 	type TestServer
 } from './harness';
-import { seededRandom } from '../../sync/seeded-random';
+import { seededRandom } from '../fixtures/seeded-random';
 
 /** Small enough that an oversize frame is cheap to send; every other limit stays the default. */
 const LIMITS = { ...DEFAULT_RELAY_LIMITS, maxMessageBytes: 64 * 1024 };
@@ -162,7 +163,7 @@ it('survives a corpus of malformed frames without crashing or half-applying', as
 }, 120_000);
 
 it("counts the corpus's rejections in /metrics", async () => {
-	const metrics = await (await fetch(`${t.base}/metrics`)).text();
+	const metrics = await readMetrics(t.base);
 	const byReason = new Map<string, number>();
 	for (const [, reason, value] of metrics.matchAll(
 		/^t10x_relay_rejected_messages_total\{reason="([^"]*)"\} (\d+)$/gm

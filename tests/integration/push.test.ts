@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import type { PushMessage } from '../../server/services/push-delivery';
 import { startMockPushService, type MockPushService } from '../fixtures/mock-push-service';
-import { register, type Account } from './harness';
+import { METRICS_TOKEN, readMetrics, register, type Account } from './harness';
 
 /**
  * Web Push end to end without internet: the real server (a child process, see
@@ -37,7 +37,8 @@ beforeAll(async () => {
 			DATA_DIR: dataDir,
 			NODE_EXTRA_CA_CERTS: mock.certFile,
 			PUSH_ENDPOINT_HOSTS: '127.0.0.1',
-			AUTH_ATTEMPTS_PER_MINUTE: '1000'
+			AUTH_ATTEMPTS_PER_MINUTE: '1000',
+			METRICS_TOKEN
 		},
 		stdio: ['pipe', 'pipe', 'inherit']
 	});
@@ -103,7 +104,7 @@ function storedEndpoints(): string[] {
 }
 
 async function pushMetrics(): Promise<Record<string, number>> {
-	const text = await (await fetch(`${base}/metrics`)).text();
+	const text = await readMetrics(base);
 	const lines = [...text.matchAll(/^t10x_push_messages_total\{outcome="(\w+)"\} (\d+)$/gm)];
 	return Object.fromEntries(lines.map(([, outcome, n]) => [outcome, Number(n)]));
 }

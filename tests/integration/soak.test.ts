@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { addThought, hasThought } from '../../sync/doc/shard-doc';
 import { shardDocName } from '../../sync/doc-names';
 import { newThoughtId, type ThoughtId, type UserId } from '../../sync/ids';
-import { seededRandom } from '../../sync/seeded-random';
+import { seededRandom } from '../fixtures/seeded-random';
 import { connectClient, register, settled, type Account, type Client } from './harness';
 import { killServerChildren, ServerProcess } from './server-child';
 

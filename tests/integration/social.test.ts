@@ -177,6 +177,18 @@ describe('who sees what', () => {
 			(await call('bob', 'POST', `/api/posts/${post.pub}/replies`, { text: 'hi' })).status
 		).toBe(403);
 	});
+
+	it('blocks cover likes: a like/unlike loop is refused and tells the blocker nothing', async () => {
+		const statuses = [];
+		for (let i = 0; i < 5; i++) {
+			statuses.push((await call('bob', 'POST', `/api/posts/${post.pub}/like`)).status);
+			statuses.push((await call('bob', 'DELETE', `/api/posts/${post.pub}/like`)).status);
+		}
+		expect(statuses).toEqual(Array(10).fill(403));
+		const { notifications } = (await get('ana', '/api/notifications')).json as NotificationsPage;
+		expect(notifications.filter((n) => n.actor?.handle === people.bob.username)).toEqual([]);
+		expect((await get('anon', `/api/posts/${post.pub}`)).json.post.likeCount).toBe(0);
+	});
 });
 
 describe('likes and replies', () => {
@@ -274,6 +286,11 @@ describe('push payloads', () => {
 			'fay'
 		]);
 		expect(sent.filter((p) => p.to === 'bob')).toEqual([]);
+		// Bob's refused likes sent Ana nothing either.
+		const likesFromBob = sent.filter(
+			(p) => p.text.startsWith('New like') && p.text.includes(people.bob.username)
+		);
+		expect(likesFromBob).toEqual([]);
 		expect(sent.some((p) => p.text.includes('PRIVATE-MARKER'))).toBe(false);
 		// Replies meant for Ana's followers reach Ana (the author) only.
 		for (const marker of ['REPLY-FOR-FOLLOWERS', 'REPLY-ON-FOLLOWERS']) {

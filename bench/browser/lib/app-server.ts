@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../lib/report';
 import { killOnExit, onTeardown } from './teardown';
+import { BENCH_METRICS_TOKEN, METRICS_HEADERS } from '../../lib/metrics-token';
 
 /**
  * The production server (`node dist/server/main.js`, as `npm start` and the e2e suite run it) on
@@ -70,7 +71,8 @@ export async function startAppServer(): Promise<AppServer> {
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,
 			// Every round signs a new device in: the default 20 a minute would refuse some.
-			AUTH_ATTEMPTS_PER_MINUTE: '1000000'
+			AUTH_ATTEMPTS_PER_MINUTE: '1000000',
+			METRICS_TOKEN: BENCH_METRICS_TOKEN
 		},
 		stdio: ['ignore', 'ignore', 'pipe']
 	});
@@ -106,7 +108,7 @@ export async function startAppServer(): Promise<AppServer> {
 
 /** How many documents the relay holds in memory (0: the next sync loads them from SQLite). */
 export async function relayDocumentsLoaded(base: string): Promise<number> {
-	const text = await (await fetch(`${base}/metrics`)).text();
+	const text = await (await fetch(`${base}/metrics`, { headers: METRICS_HEADERS })).text();
 	const line = text.split('\n').find((l) => l.startsWith('t10x_relay_documents_loaded'));
 	return Number(line?.split(' ').at(-1) ?? NaN);
 }

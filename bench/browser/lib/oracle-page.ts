@@ -1,5 +1,5 @@
 import { readStaticTable } from '../../../models/static-onnx';
-import { embedIds, type StaticTable } from '../../../sync/ai/static-embedder';
+import { embedIds, type StaticTable } from '../../../models/static-embedder';
 import { parseVocabulary, tokenize, type Vocabulary } from '../../../sync/ai/tokenizer';
 
 /**

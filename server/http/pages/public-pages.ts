@@ -1,10 +1,13 @@
 import type { Post } from '../../db/posts.repository';
 import { escapeMarkup as e, summary } from './markup';
+import { renderMarkdown } from '../../../sync/markdown/render';
+import { isoTime, isValidTime } from '../../../sync/time';
 
 /**
  * Server-rendered public pages: profiles, posts and RSS. Plain HTML with no script, readable
- * without JavaScript and by link previews (OpenGraph). Post text is shown as escaped text,
- * never as HTML.
+ * without JavaScript and by link previews (OpenGraph). Post text is Markdown, rendered by the
+ * shared renderer the app uses (safe by construction, task boxes disabled); titles and
+ * previews take its plain text.
  */
 
 export interface Author {
@@ -30,9 +33,15 @@ interface PageParts {
 }
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1c1b1f;background:#fffbfe}
-a{color:#5b3fa8}ol{list-style:none;padding:0}li{border-bottom:1px solid #e7e0ec;padding:1rem 0}
+a{color:#5b3fa8}.posts{list-style:none;padding:0}.posts>li{border-bottom:1px solid #e7e0ec;padding:1rem 0}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;margin:0 0 .25rem}small{color:#625b71}
-@media (prefers-color-scheme:dark){body{color:#e6e1e5;background:#1c1b1f}a{color:#cfbcff}li{border-color:#49454f}small{color:#cac4d0}}`;
+.markdown{overflow-wrap:anywhere;margin:0 0 .25rem}.markdown>:first-child{margin-top:0}.markdown>:last-child{margin-bottom:.25rem}
+.markdown :is(h3,h4,h5,h6){font-size:1rem}.markdown li.task{list-style:none;margin-left:-1.5rem}.markdown ul,.markdown ol{padding-left:1.5rem}
+.markdown blockquote{margin:.5rem 0;padding:.1rem 0 .1rem .75rem;border-left:3px solid #5b3fa8;color:#625b71}
+.markdown code{background:#f3edf7;padding:0 .2rem;border-radius:4px}.markdown pre{overflow-x:auto;background:#f3edf7;padding:.5rem;border-radius:6px}.markdown pre code{padding:0}
+.markdown table{border-collapse:collapse;display:block;overflow-x:auto}.markdown :is(th,td){border:1px solid #e7e0ec;padding:.2rem .5rem}
+@media (prefers-color-scheme:dark){body{color:#e6e1e5;background:#1c1b1f}a{color:#cfbcff}.posts>li,.markdown :is(th,td){border-color:#49454f}small{color:#cac4d0}
+.markdown blockquote{border-color:#cfbcff;color:#cac4d0}.markdown :is(code,pre){background:#2b2930}}`;
 
 function page(parts: PageParts): string {
 	return `<!doctype html>
@@ -56,14 +65,18 @@ ${parts.body}
 `;
 }
 
-const date = (ms: number) => new Date(ms).toISOString();
+/** A post's time, or nothing when the stored value is bad: a page never fails on a date. */
+function timeTag(ms: number): string {
+	const iso = isoTime(ms);
+	return iso ? `<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')}</time>` : 'undated';
+}
 
 function postItem(author: Author, post: Post, origin: string): string {
 	const href = `${origin}/@${author.handle}/${post.id}`;
 	const edited = post.editedAt ? ' · <span>edited</span>' : '';
 	return `<li><article>
-<p class="text">${e(post.text)}</p>
-<small><a href="${e(href)}"><time datetime="${date(post.createdAt)}">${date(post.createdAt).slice(0, 16).replace('T', ' ')}</time></a>${edited}</small>
+<div class="markdown">${renderMarkdown(post.text)}</div>
+<small><a href="${e(href)}">${timeTag(post.createdAt)}</a>${edited}</small>
 </article></li>`;
 }
 
@@ -92,7 +105,7 @@ ${author.bio ? `<p class="text">${e(author.bio)}</p>` : ''}
 <p><a href="${e(origin)}/people/${e(author.handle)}">Follow in the app</a> · <a href="${e(url)}/rss.xml">RSS</a></p></header>
 <main>
 <h2 id="posts-heading">Posts</h2>
-${posts.length > 0 ? `<ol aria-label="Posts">\n${items}\n</ol>` : '<p>No public posts yet.</p>'}
+${posts.length > 0 ? `<ol class="posts" aria-label="Posts">\n${items}\n</ol>` : '<p>No public posts yet.</p>'}
 ${next ? `<nav aria-label="More posts"><a href="${e(next)}" rel="next">Older posts</a></nav>` : ''}
 </main>`
 	});
@@ -109,8 +122,8 @@ export function postPage(author: Author, post: Post, origin: string): string {
 		body: `<header><p><a href="${e(profile)}">${e(shownName(author))}</a> @${e(author.handle)}</p></header>
 <main>
 <article>
-<p class="text">${e(post.text)}</p>
-<small><time datetime="${date(post.createdAt)}">${date(post.createdAt).slice(0, 16).replace('T', ' ')}</time>${post.editedAt ? ' · edited' : ''}</small>
+<div class="markdown">${renderMarkdown(post.text)}</div>
+<small>${timeTag(post.createdAt)}${post.editedAt ? ' · edited' : ''}</small>
 </article>
 </main>`
 	});
@@ -134,8 +147,7 @@ export function rssFeed(author: Author, posts: readonly Post[], origin: string):
 <title>${e(summary(post.text) || 'A thought')}</title>
 <link>${e(`${profile}/${post.id}`)}</link>
 <guid isPermaLink="true">${e(`${profile}/${post.id}`)}</guid>
-<pubDate>${new Date(post.createdAt).toUTCString()}</pubDate>
-<description>${e(post.text)}</description>
+${isValidTime(post.createdAt) ? `<pubDate>${new Date(post.createdAt).toUTCString()}</pubDate>\n` : ''}<description>${e(renderMarkdown(post.text))}</description>
 </item>`
 		)
 		.join('\n');

@@ -1,4 +1,4 @@
-import type { InferenceRecord } from '$lib/replica/view-store';
+import { inferenceRecord, type InferenceRecord } from './inference-record';
 import type { JobStats, LoadProgress, ModelRef, WorkerRequest, WorkerResponse } from './protocol';
 
 export interface EmbedJob {
@@ -38,11 +38,7 @@ export class AiClient {
 		const queuedAt = performance.timeOrigin + performance.now();
 		const result = await this.#send((jobId) => ({ type: 'embed', jobId, model, texts, queuedAt }));
 		if (!result) throw new Error('The AI worker answered an embedding job without vectors.');
-		const { vectors, stats } = result;
-		return {
-			vectors,
-			record: { at: Date.now(), model: model.id, version: model.version, ...stats }
-		};
+		return { vectors: result.vectors, record: inferenceRecord(model, result.stats) };
 	}
 
 	/** Starts the worker and loads the model now, so the first job does not wait for either. */

@@ -4,7 +4,6 @@ import type { JobStats } from '$sync/protocol/ai';
  * Messages between the page and the AI worker. Vectors travel as one transferred Float32Array
  * of `count × dims` values, so a batch costs a single copy-free message.
  */
-export type Backend = 'wasm' | 'webgpu' | 'server' | 'typescript';
 
 export interface ModelRef {
 	id: string;

@@ -1,10 +1,12 @@
 import { handleError } from '$lib/app/handle-error';
 import type { Replica } from '$lib/replica/replica';
-import { loadVectors, toBlock } from '$lib/replica/vector-store';
-import type { InferenceRecord, ThoughtRow, ViewChanges } from '$lib/replica/view-store';
+import { loadVectors } from '$lib/replica/vector-store';
+import { toBlock } from '$lib/replica/vector-block';
+import type { ThoughtRow, ViewChanges } from '$lib/replica/view-db';
 import type { ThoughtId } from '$sync/ids';
 import { MAX_EMBED_TEXTS } from '$sync/protocol/ai';
 import { AiClient } from './ai-client';
+import { inferenceRecord, type InferenceRecord } from './inference-record';
 import type { ModelRef } from './protocol';
 import type { Scored } from './rank-fusion';
 import { backendChoice, embedOnServer } from './server-embedder';
@@ -24,6 +26,16 @@ const SETTLE_MS = 1500;
 /** Vectors in the order of their texts, and the records of the jobs that made them. */
 type Embedded = { vectors: Float32Array[]; records: InferenceRecord[] };
 
+/** What an index asks of the AI worker: a seam, as tests cannot start a worker. */
+export type EmbedWorker = Pick<AiClient, 'job' | 'warm' | 'terminate'>;
+
+/** Work that was still under way when its index was disposed: ends quietly. */
+class IndexDisposedError extends Error {
+	constructor() {
+		super('The index was disposed.');
+	}
+}
+
 /**
  * Every thought's vector for one model, kept in memory for brute-force cosine search (10k × 100
  * dims is a few ms) and in the view store so a restart re-embeds only what changed (content hash).
@@ -32,7 +44,7 @@ export class SemanticIndex {
 	progress = $state({ done: 0, total: 0 });
 	isIndexing = $state(false);
 	isAvailable = $state(true);
-	readonly ai: AiClient;
+	#ai: EmbedWorker;
 	/** Created with the first vector, which tells the model's dimensions. */
 	#matrix: VectorMatrix<ThoughtId> | null = null;
 	/** Changed thoughts not embedded yet: each one's latest row, or null once removed. */
@@ -42,13 +54,15 @@ export class SemanticIndex {
 	#started: Promise<void> | null = null;
 	#updateListeners = new Set<() => void>();
 	#isWorkerBroken = false;
+	#stopListening: () => void = () => {};
+	#isDisposed = false;
 
 	constructor(
 		private readonly replica: Replica,
-		readonly model: ModelRef
+		readonly model: ModelRef,
+		ai: EmbedWorker = new AiClient((entry) => replica.view.inferences.add(entry))
 	) {
-		this.ai = new AiClient((entry) => replica.view.inferences.add(entry));
-		replica.onChange((changes) => this.#changed(changes));
+		this.#ai = ai;
 	}
 
 	/** Called after each batch of new vectors, e.g. to refresh results shown meanwhile. */
@@ -61,16 +75,42 @@ export class SemanticIndex {
 		return this.#matrix?.size ?? 0;
 	}
 
-	/** Loads stored vectors, then embeds every thought whose text changed since (once). */
+	/**
+	 * Loads stored vectors, then embeds every thought whose text changed since (once), and from
+	 * then on every edit. Before it, edits cost nothing: the catch-up finds them by content hash.
+	 */
 	start(): Promise<void> {
-		this.#started ??= this.#schedule(true);
+		if (this.#isDisposed) return Promise.resolve();
+		if (!this.#started) {
+			this.#stopListening = this.replica.onChange((changes) => this.#changed(changes));
+			this.#started = this.#schedule(true);
+		}
 		return this.#started;
+	}
+
+	get isStarted(): boolean {
+		return this.#started !== null;
+	}
+
+	/**
+	 * Stops for good: edits are no longer embedded and the worker (with its model) is freed. A job
+	 * under way ends without writing; queries fall back to words, as for an unavailable model.
+	 */
+	dispose(): void {
+		this.#isDisposed = true;
+		this.isAvailable = false;
+		this.#stopListening();
+		clearTimeout(this.#settle);
+		this.#dirty.clear();
+		this.#ai.terminate();
 	}
 
 	/** Starts the worker and loads the model in the background, ready for the first query. */
 	warm(): void {
-		if (backendChoice(this.model.id) !== 'device' || this.#isWorkerBroken) return;
-		this.ai.warm(this.model).catch((error: unknown) => {
+		if (backendChoice(this.model.id) !== 'device' || this.#isWorkerBroken || this.#isDisposed) {
+			return;
+		}
+		this.#ai.warm(this.model).catch((error: unknown) => {
 			// The first real job reports the failure (and falls back to the server).
 			console.warn('The AI worker could not load the model ahead of use', error);
 		});
@@ -97,11 +137,13 @@ export class SemanticIndex {
 	 * inference records for the caller to write.
 	 */
 	async #job(texts: string[]): Promise<Embedded> {
+		if (this.#isDisposed) throw new IndexDisposedError();
 		if (backendChoice(this.model.id) === 'device' && !this.#isWorkerBroken) {
 			try {
-				const { vectors, record } = await this.ai.job(this.model, texts);
+				const { vectors, record } = await this.#ai.job(this.model, texts);
 				return { vectors, records: [record] };
 			} catch (error) {
+				if (this.#isDisposed) throw new IndexDisposedError();
 				if (this.model.kind !== 'static') throw error;
 				console.warn('The AI worker failed; using the server', error);
 				this.#isWorkerBroken = true;
@@ -111,9 +153,10 @@ export class SemanticIndex {
 		const vectors: Float32Array[] = [];
 		const records: InferenceRecord[] = [];
 		for (let i = 0; i < texts.length; i += MAX_EMBED_TEXTS) {
+			if (this.#isDisposed) throw new IndexDisposedError();
 			const part = await embedOnServer(model, texts.slice(i, i + MAX_EMBED_TEXTS));
 			vectors.push(...part.vectors);
-			records.push({ at: Date.now(), model: model.id, version: model.version, ...part.stats });
+			records.push(inferenceRecord(model, part.stats));
 		}
 		return { vectors, records };
 	}
@@ -145,8 +188,12 @@ export class SemanticIndex {
 	#schedule(isFull = false): Promise<void> {
 		const previous = this.#run ?? Promise.resolve();
 		this.#run = previous
-			.then(() => (isFull ? this.#catchUp() : this.#embedDirty()))
+			.then(() => {
+				if (this.#isDisposed) return;
+				return isFull ? this.#catchUp() : this.#embedDirty();
+			})
 			.catch((error: unknown) => {
+				if (error instanceof IndexDisposedError || this.#isDisposed) return;
 				this.isAvailable = false;
 				handleError(error, 'On-device AI could not start');
 			})
@@ -204,6 +251,7 @@ export class SemanticIndex {
 
 	/** A batch's vectors (one block) and its jobs' inference records, in one transaction. */
 	async #save(batch: ThoughtRow[], { vectors, records }: Embedded): Promise<void> {
+		if (this.#isDisposed) throw new IndexDisposedError();
 		const view = this.replica.view;
 		const entries = batch.map((row, j) => ({ id: row.id, hash: row.hash, vector: vectors[j] }));
 		const block = toBlock(this.model.id, entries);

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
-import { LOCAL_USER, type UserId } from '$sync/ids';
+import { isUserId, LOCAL_USER, type UserId } from '$sync/ids';
 import type { SessionInfo } from '$sync/protocol/api';
 import { api, ApiRequestError } from './api';
+import { describeDevice } from './device-name';
 
 export interface Account {
 	userId: UserId;
@@ -10,7 +11,7 @@ export interface Account {
 
 const STORAGE_KEY = 't10x:account';
 const AccountSchema = v.object({
-	userId: v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,64}$/)),
+	userId: v.custom<UserId>(isUserId),
 	username: v.string()
 });
 
@@ -31,7 +32,7 @@ class Session {
 	): Promise<Account> {
 		const { session } = await api<{ session: SessionInfo }>(`/api/auth/${mode}`, {
 			method: 'POST',
-			body: { username, password, deviceName: describeDevice() }
+			body: { username, password, deviceName: describeDevice(navigator.userAgent) }
 		});
 		return { userId: session.userId as UserId, username: session.username };
 	}
@@ -69,36 +70,10 @@ function readStored(): Account | null {
 			AccountSchema,
 			JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null')
 		);
-		return parsed.success ? (parsed.output as Account) : null;
+		return parsed.success ? parsed.output : null;
 	} catch {
 		return null;
 	}
-}
-
-/** "Chrome on Linux": enough for a person to recognise the device in their list. */
-function describeDevice(): string {
-	const ua = navigator.userAgent;
-	const browser = /Edg\//.test(ua)
-		? 'Edge'
-		: /Firefox\//.test(ua)
-			? 'Firefox'
-			: /Chrome\//.test(ua)
-				? 'Chrome'
-				: /Safari\//.test(ua)
-					? 'Safari'
-					: 'Browser';
-	const os = /Android/.test(ua)
-		? 'Android'
-		: /iPhone|iPad/.test(ua)
-			? 'iOS'
-			: /Mac OS/.test(ua)
-				? 'macOS'
-				: /Windows/.test(ua)
-					? 'Windows'
-					: /Linux/.test(ua)
-						? 'Linux'
-						: 'unknown system';
-	return `${browser} on ${os}`;
 }
 
 export const session = new Session();

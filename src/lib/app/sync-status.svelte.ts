@@ -1,6 +1,7 @@
 import { connectivity } from './connectivity.svelte';
 
-export type SyncLabel = 'Offline' | 'Local only' | 'Syncing' | 'Synced' | `Not synced (${number})`;
+export type SyncLabel =
+	'Offline' | 'Local only' | 'Syncing' | 'Synced' | 'Storage full' | `Not synced (${number})`;
 
 /**
  * One status for the whole app, fed by the sync connection. Without an account nothing syncs,
@@ -9,6 +10,11 @@ export type SyncLabel = 'Offline' | 'Local only' | 'Syncing' | 'Synced' | `Not s
 class SyncStatus {
 	isSignedIn = $state(false);
 	isConnected = $state(false);
+	/**
+	 * The server refused a change because the account's storage is full. Syncing waits (every
+	 * change stays on this device) and tries again later; cleared once everything has synced.
+	 */
+	isStorageFull = $state(false);
 	/** Thoughts changed here that the relay has not acknowledged. */
 	unsynced = $state(0);
 	/** Documents still exchanging changes with the relay. */
@@ -16,6 +22,7 @@ class SyncStatus {
 
 	label = $derived.by((): SyncLabel => {
 		if (!this.isSignedIn) return 'Local only';
+		if (this.isStorageFull) return 'Storage full';
 		if (!connectivity.current || !this.isConnected) {
 			return this.unsynced > 0 ? `Not synced (${this.unsynced})` : 'Offline';
 		}

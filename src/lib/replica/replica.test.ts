@@ -6,8 +6,10 @@ import { SHARD_CAPACITY, addThought } from '$sync/doc/shard-doc';
 import { shardDocName } from '$sync/doc-names';
 import { newThoughtId, type UserId } from '$sync/ids';
 import { DB_PREFIX } from './persisted-doc';
-import { Replica, ReplicaError } from './replica';
-import { dirtyShards, type ViewChanges } from './view-store';
+import { Replica } from './replica';
+import { ReplicaError } from './replica-error';
+import { dirtyShards } from './view-store';
+import type { ViewChanges } from './view-db';
 
 let counter = 0;
 const open: Replica[] = [];
@@ -35,7 +37,7 @@ afterEach(async () => {
 describe('Replica', () => {
 	it('captures into the docs and materialises the view', async () => {
 		const replica = await fresh();
-		const id = await replica.capture('First #idea', 1000);
+		const id = await replica.capture('First #idea', { createdAt: 1000 });
 		await replica.flush();
 		const row = await replica.view.thoughts.get(id);
 		expect(row).toMatchObject({

@@ -1,9 +1,16 @@
 import type * as Y from 'yjs';
-import { migrateShard, observeThoughts, hasThought } from '$sync/doc/shard-doc';
-import type { MigrationOutcome } from '$sync/doc/migrations';
+import { addShard, openShardNumber, shardNumbers } from '$sync/doc/root-doc';
+import {
+	SHARD_CAPACITY,
+	hasThought,
+	migrateShard,
+	observeThoughts,
+	thoughtCount
+} from '$sync/doc/shard-doc';
 import { shardDocName } from '$sync/doc-names';
 import type { ThoughtId, UserId } from '$sync/ids';
 import { openPersistedDoc, type PersistedDoc } from './persisted-doc';
+import type { SchemaGuard } from './schema-guard';
 import {
 	applyToView,
 	clearPending,
@@ -11,10 +18,9 @@ import {
 	markClean,
 	markDirty,
 	markPending,
-	materialiseShard,
-	type ViewChanges,
-	type ViewDb
+	materialiseShard
 } from './view-store';
+import type { ViewChanges, ViewDb } from './view-db';
 
 /** Transaction origin of edits made on this device (as opposed to other tabs or the relay). */
 export const LOCAL_EDIT = Symbol('local-edit');
@@ -24,7 +30,18 @@ export interface ShardEvents {
 	changed(changes: ViewChanges): void;
 	opened(name: string, doc: Y.Doc): void;
 	closed(name: string): void;
-	migrated(outcome: MigrationOutcome): void;
+}
+
+export interface ShardSetOptions {
+	userId: UserId;
+	/** The root doc: which shards exist, and the open one new thoughts go into. */
+	root: Y.Doc;
+	view: ViewDb;
+	guard: SchemaGuard;
+	events: ShardEvents;
+	/** Only an account's changes await the relay; a local-only device marks nothing pending. */
+	tracksPending: boolean;
+	lastPendingSeq: number;
 }
 
 interface OpenShard {
@@ -45,30 +62,57 @@ export class ShardSet {
 	#touched = new Set<number>();
 	#visits = new Map<number, number>();
 	#pendingSeq: number;
+	readonly #userId: UserId;
+	readonly #root: Y.Doc;
+	readonly #view: ViewDb;
+	readonly #guard: SchemaGuard;
+	readonly #events: ShardEvents;
+	readonly #tracksPending: boolean;
 
-	constructor(
-		private readonly userId: UserId,
-		private readonly view: ViewDb,
-		private readonly events: ShardEvents,
-		/** Only an account's changes await the relay; a local-only device marks nothing pending. */
-		private readonly tracksPending: boolean,
-		lastPendingSeq: number
-	) {
-		this.#pendingSeq = lastPendingSeq;
+	constructor(options: ShardSetOptions) {
+		this.#userId = options.userId;
+		this.#root = options.root;
+		this.#view = options.view;
+		this.#guard = options.guard;
+		this.#events = options.events;
+		this.#tracksPending = options.tracksPending;
+		this.#pendingSeq = options.lastPendingSeq;
+	}
+
+	/** Every shard the root lists, in order. */
+	get numbers(): number[] {
+		return shardNumbers(this.#root);
+	}
+
+	/** The shard new thoughts go into; it stays open while others close after use. */
+	get openShard(): number {
+		return openShardNumber(this.#root);
 	}
 
 	async doc(n: number): Promise<Y.Doc> {
 		return (await this.#get(n)).persisted.doc;
 	}
 
-	/** Like `doc`, for writing: the first write of the session marks the shard dirty. */
+	/**
+	 * Like `doc`, for writing: refused when a newer version wrote these docs, and the first write
+	 * of the session marks the shard dirty.
+	 */
 	async docForWrite(n: number): Promise<Y.Doc> {
+		this.#guard.assertWritable();
 		const doc = await this.doc(n);
 		if (!this.#touched.has(n)) {
 			this.#touched.add(n);
-			await markDirty(this.view, n);
+			await markDirty(this.#view, n);
 		}
 		return doc;
+	}
+
+	/** The open shard, or a new one once it is full: where the next thought goes. */
+	async withRoom(): Promise<number> {
+		const current = this.openShard;
+		if (thoughtCount(await this.doc(current)) < SHARD_CAPACITY) return current;
+		addShard(this.#root, current + 1);
+		return current + 1;
 	}
 
 	async openDocs(): Promise<PersistedDoc[]> {
@@ -81,7 +125,8 @@ export class ShardSet {
 		return null;
 	}
 
-	async visit(n: number, work: (doc: Y.Doc) => Promise<void>, keep: number): Promise<void> {
+	/** Opens a shard for the duration of `work`, then closes it again unless it is the open one. */
+	async visit(n: number, work: (doc: Y.Doc) => Promise<void>): Promise<void> {
 		this.#visits.set(n, (this.#visits.get(n) ?? 0) + 1);
 		try {
 			await work(await this.doc(n));
@@ -89,14 +134,14 @@ export class ShardSet {
 			const left = (this.#visits.get(n) ?? 1) - 1;
 			if (left > 0) this.#visits.set(n, left);
 			else this.#visits.delete(n);
-			await this.closeAllBut(keep);
+			await this.closeInactive();
 		}
 	}
 
 	/** Clears pending marks up to now, after the view writes queued so far. */
 	confirmSynced(n: number): void {
 		const upTo = this.#pendingSeq;
-		const clear = () => clearPending(this.view, n, upTo);
+		const clear = () => clearPending(this.#view, n, upTo);
 		const open = this.#open.get(n);
 		if (!open) return void clear();
 		void open.then((shard) => {
@@ -113,8 +158,8 @@ export class ShardSet {
 		const { doc } = shard.persisted;
 		shard.viewWrites = shard.viewWrites
 			.then(async () => {
-				if (!(await isCurrent(this.view, n, doc))) {
-					this.events.changed(await materialiseShard(this.view, n, doc));
+				if (!(await isCurrent(this.#view, n, doc))) {
+					this.#events.changed(await materialiseShard(this.#view, n, doc));
 				}
 			})
 			.catch((error: unknown) => {
@@ -129,7 +174,9 @@ export class ShardSet {
 		for (const open of this.#open.values()) await (await open).viewWrites;
 	}
 
-	async closeAllBut(keep: number): Promise<void> {
+	/** Closes every shard but the open one and those being visited. */
+	async closeInactive(): Promise<void> {
+		const keep = this.openShard;
 		for (const n of [...this.#open.keys()]) {
 			if (n !== keep && !this.#visits.has(n)) await this.#close(n);
 		}
@@ -149,8 +196,8 @@ export class ShardSet {
 	}
 
 	async #load(n: number): Promise<OpenShard> {
-		const persisted = await openPersistedDoc(shardDocName(this.userId, n));
-		this.events.migrated(migrateShard(persisted.doc));
+		const persisted = await openPersistedDoc(shardDocName(this.#userId, n));
+		this.#guard.check(migrateShard(persisted.doc));
 		const shard: OpenShard = {
 			persisted,
 			stopObserving: () => {},
@@ -158,15 +205,15 @@ export class ShardSet {
 			hasViewFailed: false
 		};
 		shard.stopObserving = observeThoughts(persisted.doc, (ids, origin) => {
-			const seq = this.tracksPending && origin === LOCAL_EDIT ? ++this.#pendingSeq : 0;
+			const seq = this.#tracksPending && origin === LOCAL_EDIT ? ++this.#pendingSeq : 0;
 			shard.viewWrites = shard.viewWrites
 				.then(async () => {
-					const changes = await applyToView(this.view, n, persisted.doc, ids);
-					if (seq) await markPending(this.view, n, ids, seq);
+					const changes = await applyToView(this.#view, n, persisted.doc, ids);
+					if (seq) await markPending(this.#view, n, ids, seq);
 					return changes;
 				})
 				.then(
-					(changes) => this.events.changed(changes),
+					(changes) => this.#events.changed(changes),
 					// The shard stays marked dirty, so the next start re-materialises it.
 					(error: unknown) => {
 						shard.hasViewFailed = true;
@@ -174,7 +221,7 @@ export class ShardSet {
 					}
 				);
 		});
-		this.events.opened(persisted.name, persisted.doc);
+		this.#events.opened(persisted.name, persisted.doc);
 		return shard;
 	}
 
@@ -185,10 +232,10 @@ export class ShardSet {
 		const shard = await open;
 		await shard.viewWrites;
 		shard.stopObserving();
-		this.events.closed(shard.persisted.name);
+		this.#events.closed(shard.persisted.name);
 		// Every change has reached the view: the next start need not re-check this shard.
 		if (this.#touched.delete(n) && !shard.hasViewFailed) {
-			await markClean(this.view, n, shard.persisted.doc);
+			await markClean(this.#view, n, shard.persisted.doc);
 		}
 		await shard.persisted.close();
 	}

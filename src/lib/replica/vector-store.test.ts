@@ -2,8 +2,10 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newThoughtId, type ThoughtId, type UserId } from '$sync/ids';
-import { loadVectors, toBlock, vectorCounts, type StoredVector } from './vector-store';
-import { ViewDb, toRow, writeRows, type ThoughtRow } from './view-store';
+import { loadVectors, vectorCounts } from './vector-store';
+import { toBlock, type StoredVector } from './vector-block';
+import { ViewDb, type ThoughtRow } from './view-db';
+import { toRow, writeRows } from './view-store';
 
 const MODEL = 'm';
 const fields = { createdAt: 1000, visibility: 'private', pinned: false } as const;

@@ -1,57 +1,10 @@
-import type { ThoughtId } from '$sync/ids';
-import type { ThoughtRow, ViewDb } from './view-store';
+import { BLOCK_SIZE, blockDims, latestEntries, toBlocks, type StoredVector } from './vector-block';
+import type { ThoughtRow, ViewDb } from './view-db';
 
-/**
- * The vectors of one embedding job for one model, in one row: IndexedDB costs per row (50,000
- * rows took 3.3–4.4 s in Chromium whatever their size, BENCHMARKS.md), so a row per thought made
- * indexing slow. A later block (higher key) supersedes earlier entries for the same thought; an
- * entry whose thought is gone or whose hash no longer matches its view row is dead until
- * compaction drops it. Nothing is written on deletion: the view row is the truth.
- */
-export interface VectorBlock {
-	key?: number;
-	model: string;
-	/** Entries in the block; indexed with the model so counting reads no vectors. */
-	size: number;
-	ids: ThoughtId[];
-	/** The content hash each vector was computed from. */
-	hashes: string[];
-	/** size × dims: row i is the vector of ids[i]. */
-	vectors: Float32Array;
-}
-
-/** One thought's vector from one model; `hash` is the content hash it was computed from. */
-export interface StoredVector {
-	id: ThoughtId;
-	hash: string;
-	vector: Float32Array;
-}
-
-export const VECTOR_BLOCK_STORE = '++key, model, [model+size]';
-
-/** Entries per block when rewriting, as many as a static model's embedding job. */
-const BLOCK_SIZE = 1024;
 /** Compact once more than this share of stored entries is dead… */
 const MAX_DEAD_SHARE = 0.25;
 /** …or once single edits have left this many more blocks than full ones would need. */
 const MAX_EXTRA_BLOCKS = 64;
-
-export function toBlock(model: string, entries: readonly StoredVector[]): VectorBlock {
-	const dims = entries[0]?.vector.length ?? 0;
-	const vectors = new Float32Array(entries.length * dims);
-	entries.forEach((entry, i) => vectors.set(entry.vector, i * dims));
-	const ids = entries.map((entry) => entry.id);
-	return { model, size: entries.length, ids, hashes: entries.map((e) => e.hash), vectors };
-}
-
-/** Full blocks, in order, for entries of one model. */
-export function toBlocks(model: string, entries: readonly StoredVector[]): VectorBlock[] {
-	const blocks: VectorBlock[] = [];
-	for (let i = 0; i < entries.length; i += BLOCK_SIZE) {
-		blocks.push(toBlock(model, entries.slice(i, i + BLOCK_SIZE)));
-	}
-	return blocks;
-}
 
 /**
  * The model's live vectors (the latest entry of each thought, if its hash matches the thought's
@@ -64,15 +17,8 @@ export async function loadVectors(
 	// An index lists equal keys in primary key order: oldest block first.
 	const blocks = await db.vectorBlocks.where('model').equals(model).toArray();
 	const rows = await db.thoughts.toArray();
-	const latest = new Map<ThoughtId, StoredVector>();
-	let total = 0;
-	for (const { size, ids, hashes, vectors } of blocks) {
-		const dims = vectors.length / size;
-		ids.forEach((id, i) =>
-			latest.set(id, { id, hash: hashes[i], vector: vectors.subarray(i * dims, (i + 1) * dims) })
-		);
-		total += size;
-	}
+	const latest = latestEntries(blocks);
+	const total = blocks.reduce((sum, block) => sum + block.size, 0);
 	const hashes = new Map(rows.map((row) => [row.id, row.hash]));
 	const live = [...latest.values()].filter((entry) => hashes.get(entry.id) === entry.hash);
 	const isWasteful =
@@ -120,7 +66,7 @@ export async function vectorCounts(
 	return Promise.all(
 		[...counts].map(async ([model, count]) => {
 			const first = await db.vectorBlocks.where('model').equals(model).first();
-			return { model, count, dims: first ? first.vectors.length / first.size : 0 };
+			return { model, count, dims: first ? blockDims(first) : 0 };
 		})
 	);
 }

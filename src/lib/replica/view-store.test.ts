@@ -3,9 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addThought, removeThought, setThoughtText } from '$sync/doc/shard-doc';
 import { newThoughtId, type UserId } from '$sync/ids';
+import { ALL_THOUGHTS, ViewDb } from './view-db';
 import {
-	ALL_THOUGHTS,
-	ViewDb,
 	applyToView,
 	dirtyShards,
 	isCurrent,

@@ -1,133 +1,15 @@
-import Dexie, { type Table } from 'dexie';
 import * as Y from 'yjs';
 import { contentHash } from '$sync/content-hash';
-import { listThoughts, readThought, type Thought, type Visibility } from '$sync/doc/shard-doc';
-import type { ThoughtId, UserId } from '$sync/ids';
+import { listThoughts, readThought, type StoredThought, type Thought } from '$sync/doc/shard-doc';
+import type { ThoughtId } from '$sync/ids';
 import { expandTags, parseTags } from '$sync/tags';
-import { VECTOR_BLOCK_STORE, toBlocks, type StoredVector, type VectorBlock } from './vector-store';
+import { tallyRow, type ThoughtRow, type TrashRow, type ViewChanges, type ViewDb } from './view-db';
 
 /**
- * The view store materialises every thought from the Yjs docs into indexed rows, so the
- * timeline and search never need to load a shard. It can always be rebuilt from the docs.
+ * The view store materialises every thought from the Yjs docs into rows of the device database,
+ * so the timeline and search never need to load a shard, and keeps the shard checkpoints and
+ * pending marks that tell what the view still lacks.
  */
-export interface ThoughtRow {
-	id: ThoughtId;
-	shard: number;
-	text: string;
-	/** Tags as written in the text. */
-	tags: string[];
-	/** Tags plus their ancestors (`a/b` → `a`, `a/b`), for filtering. */
-	tagIndex: string[];
-	createdAt: number;
-	/** 1 or 0: IndexedDB cannot index booleans. */
-	pinned: 0 | 1;
-	visibility: Visibility;
-	hash: string;
-}
-
-/** The shard state the view last materialised, and whether a session edited it since. */
-export interface ShardCheckpoint {
-	shard: number;
-	/** State vector plus delete set: a deletion changes no state vector, only the delete set. */
-	state: Uint8Array;
-	dirty: boolean;
-}
-
-/** The key of the capture box's draft in the drafts table. */
-export const CAPTURE_DRAFT = 'capture';
-
-export interface Draft {
-	key: string;
-	text: string;
-}
-
-/** A thought changed on this device that the relay has not acknowledged yet. */
-export interface PendingMark {
-	id: ThoughtId;
-	shard: number;
-	/** Increases with every local change; the relay's acknowledgement clears marks up to one. */
-	seq: number;
-}
-
-/**
- * How many thoughts carry a tag (ancestors count their descendants' thoughts), or how many
- * thoughts there are in all under `ALL_THOUGHTS`. Written in the same transaction as the rows,
- * so the timeline reads counts without walking 50,000 rows or their tag index.
- */
-export interface Tally {
-	key: string;
-	count: number;
-}
-
-/** The tally key of the total (no tag is empty). */
-export const ALL_THOUGHTS = '';
-
-/** What a view write did: each changed thought's row now, or null where it has gone. */
-export type ViewChanges = ReadonlyMap<ThoughtId, ThoughtRow | null>;
-
-/** One inference job, as the AI usage screen shows it. */
-export interface InferenceRecord {
-	seq?: number;
-	at: number;
-	model: string;
-	version: string;
-	backend: string;
-	batch: number;
-	inputChars: number;
-	inputTokens: number;
-	queueMs: number;
-	runMs: number;
-}
-
-export class ViewDb extends Dexie {
-	thoughts!: Table<ThoughtRow, ThoughtId>;
-	checkpoints!: Table<ShardCheckpoint, number>;
-	drafts!: Table<Draft, string>;
-	pending!: Table<PendingMark, ThoughtId>;
-	vectorBlocks!: Table<VectorBlock, number>;
-	inferences!: Table<InferenceRecord, number>;
-	tallies!: Table<Tally, string>;
-
-	constructor(userId: UserId) {
-		super(`t10x-view:${userId}`);
-		this.version(1).stores({
-			thoughts: 'id, shard, createdAt, [pinned+createdAt], *tagIndex',
-			checkpoints: 'shard',
-			drafts: 'key'
-		});
-		this.version(2).stores({ pending: 'id, shard, seq' });
-		this.version(3).stores({ vectors: '[id+model], model', inferences: '++seq, at' });
-		this.version(4)
-			.stores({ tallies: 'key' })
-			.upgrade(async (tx) => {
-				const counts = new Map<string, number>();
-				await tx.table<ThoughtRow>('thoughts').each((row) => tallyRow(counts, row, 1));
-				await tx.table<Tally>('tallies').bulkPut(toTallies(counts));
-			});
-		// Moves existing vectors into blocks: dropping them would re-embed every thought, slowly with
-		// a transformer model.
-		this.version(5)
-			.stores({ vectors: null, vectorBlocks: VECTOR_BLOCK_STORE })
-			.upgrade(async (tx) => {
-				const byModel = new Map<string, StoredVector[]>();
-				await tx.table<StoredVector & { model: string }>('vectors').each(({ model, ...entry }) => {
-					const entries = byModel.get(model) ?? [];
-					entries.push(entry);
-					byModel.set(model, entries);
-				});
-				const blocks = [...byModel].flatMap(([model, entries]) => toBlocks(model, entries));
-				await tx.table<VectorBlock>('vectorBlocks').bulkAdd(blocks);
-			});
-	}
-}
-
-function tallyRow(counts: Map<string, number>, row: ThoughtRow, by: 1 | -1): void {
-	for (const key of [ALL_THOUGHTS, ...row.tagIndex]) counts.set(key, (counts.get(key) ?? 0) + by);
-}
-
-function toTallies(counts: Map<string, number>): Tally[] {
-	return [...counts].map(([key, count]) => ({ key, count }));
-}
 
 /**
  * Deletes and writes rows, keeping the tallies in step. Call it inside a transaction over
@@ -151,10 +33,11 @@ export async function writeRows(
 	await db.tallies.bulkPut(next.filter((t) => t.count > 0));
 }
 
-/** Empties the thoughts and their tallies (inside a transaction over both). */
+/** Empties the thoughts, their tallies and the trash (inside a transaction over the three). */
 export async function clearRows(db: ViewDb): Promise<void> {
 	await db.thoughts.clear();
 	await db.tallies.clear();
+	await db.trash.clear();
 }
 
 export function toRow(thought: Thought, shard: number): ThoughtRow {
@@ -170,6 +53,26 @@ export function toRow(thought: Thought, shard: number): ThoughtRow {
 		visibility: thought.visibility,
 		hash: contentHash(thought.text)
 	};
+}
+
+/** A live thought's row, or null and its trash row when it is in the trash. */
+function rowsOf(thought: StoredThought, shard: number): [ThoughtRow | null, TrashRow | null] {
+	const row = toRow(thought, shard);
+	return thought.deletedAt === null
+		? [row, null]
+		: [null, { ...row, deletedAt: thought.deletedAt }];
+}
+
+/** Replaces the trash rows among `ids` that belong to the shard with `put`. */
+async function writeTrash(
+	db: ViewDb,
+	shard: number,
+	put: readonly TrashRow[],
+	ids: readonly ThoughtId[]
+): Promise<void> {
+	const before = await db.trash.bulkGet([...ids]);
+	await db.trash.bulkDelete(before.filter((row) => row?.shard === shard).map((row) => row!.id));
+	await db.trash.bulkPut([...put]);
 }
 
 function docState(doc: Y.Doc): Uint8Array {
@@ -192,23 +95,30 @@ export async function materialiseShard(
 	shard: number,
 	doc: Y.Doc
 ): Promise<ViewChanges> {
-	const rows = listThoughts(doc).map((thought) => toRow(thought, shard));
+	const rows: ThoughtRow[] = [];
+	const trashed: TrashRow[] = [];
+	for (const thought of listThoughts(doc)) {
+		const [row, trashRow] = rowsOf(thought, shard);
+		if (row) rows.push(row);
+		if (trashRow) trashed.push(trashRow);
+	}
 	const live = new Set(rows.map((row) => row.id));
 	const changes = new Map<ThoughtId, ThoughtRow | null>(rows.map((row) => [row.id, row]));
-	await db.transaction('rw', db.thoughts, db.checkpoints, db.tallies, async () => {
+	await db.transaction('rw', [db.thoughts, db.trash, db.checkpoints, db.tallies], async () => {
 		const stale = (await db.thoughts.where('shard').equals(shard).primaryKeys()).filter(
 			(id) => !live.has(id)
 		);
 		for (const id of stale) changes.set(id, null);
 		await writeRows(db, rows, stale);
+		await writeTrash(db, shard, trashed, await db.trash.where('shard').equals(shard).primaryKeys());
 		await db.checkpoints.put({ shard, state: docState(doc), dirty: false });
 	});
 	return changes;
 }
 
 /**
- * Writes the current doc state of the given thoughts (a missing thought deletes its row) and
- * returns what changed.
+ * Writes the current doc state of the given thoughts (a missing thought deletes its row, a
+ * trashed one moves to the trash) and returns what changed in the live rows.
  */
 export async function applyToView(
 	db: ViewDb,
@@ -217,15 +127,19 @@ export async function applyToView(
 	ids: Iterable<ThoughtId>
 ): Promise<ViewChanges> {
 	const put: ThoughtRow[] = [];
+	const trashed: TrashRow[] = [];
 	const removed: ThoughtId[] = [];
-	for (const id of ids) {
+	const all = [...ids];
+	for (const id of all) {
 		const thought = readThought(doc, id);
-		if (thought) put.push(toRow(thought, shard));
+		const [row, trashRow] = thought ? rowsOf(thought, shard) : [null, null];
+		if (row) put.push(row);
 		else removed.push(id);
+		if (trashRow) trashed.push(trashRow);
 	}
 	const state = docState(doc);
 	const changes = new Map<ThoughtId, ThoughtRow | null>(put.map((row) => [row.id, row]));
-	await db.transaction('rw', db.thoughts, db.checkpoints, db.tallies, async () => {
+	await db.transaction('rw', [db.thoughts, db.trash, db.checkpoints, db.tallies], async () => {
 		// A thought removed here may live in another shard (an undone delete re-added elsewhere).
 		const rows = await db.thoughts.bulkGet(removed);
 		removed.forEach((id, i) =>
@@ -233,6 +147,7 @@ export async function applyToView(
 		);
 		const owned = rows.filter((row) => row?.shard === shard).map((row) => row!.id);
 		await writeRows(db, put, owned);
+		await writeTrash(db, shard, trashed, all);
 		const checkpoint = await db.checkpoints.get(shard);
 		await db.checkpoints.put({ shard, state, dirty: checkpoint?.dirty ?? false });
 	});

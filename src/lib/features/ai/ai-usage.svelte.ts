@@ -3,7 +3,7 @@ import { handleError } from '$lib/app/handle-error';
 import { BUILTIN_EMBEDDER } from '$lib/ai/models';
 import type { Replica } from '$lib/replica/replica';
 import { vectorCounts } from '$lib/replica/vector-store';
-import type { InferenceRecord } from '$lib/replica/view-store';
+import type { InferenceRecord } from '$lib/ai/inference-record';
 import { parseManifest, type ModelFiles, type VectorSet } from './storage';
 
 /** The log is capped: the charts and table only need the recent past. */

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { InferenceRecord } from '$lib/replica/view-store';
+import type { InferenceRecord } from '$lib/ai/inference-record';
 import { describeLatency, describeUsage, latencySeries, usageBars } from './chart-data';
 import { summarise } from './usage';
 
-function job(seq: number, at: number, runMs: number, backend = 'wasm'): InferenceRecord {
+function job(
+	seq: number,
+	at: number,
+	runMs: number,
+	backend: InferenceRecord['backend'] = 'wasm'
+): InferenceRecord {
 	const base = { model: 'glove-sif-50k', version: '1.0.0', inputChars: 10, inputTokens: 3 };
 	return { ...base, seq, at, backend, batch: 2, queueMs: seq / 10, runMs };
 }

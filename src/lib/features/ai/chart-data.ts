@@ -1,4 +1,4 @@
-import type { InferenceRecord } from '$lib/replica/view-store';
+import type { InferenceRecord } from '$lib/ai/inference-record';
 import { median, type UsageGroup } from './usage';
 
 /** uPlot's column layout: x values first, then one array per series, all the same length. */

@@ -1,4 +1,4 @@
-import type { InferenceRecord } from '$lib/replica/view-store';
+import type { InferenceRecord } from '$lib/ai/inference-record';
 
 export interface UsageGroup {
 	key: string;

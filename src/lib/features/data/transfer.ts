@@ -55,8 +55,14 @@ export async function planImport(
 	const parsed = parseImportFile(name, bytes);
 	if (!parsed.ok) throw new ImportError(parsed.error);
 	const thoughts = parsed.thoughts.map(fromExported);
-	const known = await replica.view.thoughts.bulkGet(thoughts.map((t) => t.id));
-	return { name, thoughts, outgoing: countOutgoing(thoughts.filter((_, i) => !known[i])) };
+	const ids = thoughts.map((t) => t.id);
+	// A thought here already, live or in the trash, is skipped: it publishes nothing.
+	const [live, trashed] = await Promise.all([
+		replica.view.thoughts.bulkGet(ids),
+		replica.view.trash.bulkGet(ids)
+	]);
+	const fresh = thoughts.filter((_, i) => !live[i] && !trashed[i]);
+	return { name, thoughts, outgoing: countOutgoing(fresh) };
 }
 
 /** Adds the plan's thoughts this device does not have, as marked or all private. */

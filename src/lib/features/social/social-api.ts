@@ -3,6 +3,7 @@ import type {
 	FeedPage,
 	LikeState,
 	NotificationsPage,
+	PeoplePage,
 	Profile,
 	Thread
 } from '$sync/protocol/social';
@@ -14,6 +15,10 @@ export const socialApi = {
 		api<{ profile: Profile }>(`/api/profiles/${encodeURIComponent(handle)}`),
 	posts: (handle: string, before?: string) =>
 		api<FeedPage>(`/api/profiles/${encodeURIComponent(handle)}/posts${query(before)}`),
+	people: (q: string, after?: string) =>
+		api<PeoplePage>(
+			`/api/people?q=${encodeURIComponent(q)}${after ? `&after=${encodeURIComponent(after)}` : ''}`
+		),
 	thread: (id: string) => api<Thread>(`/api/posts/${encodeURIComponent(id)}`),
 	notifications: (before?: string) => api<NotificationsPage>(`/api/notifications${query(before)}`),
 	markRead: (upTo: number) =>

@@ -1,7 +1,8 @@
 import { handleError } from '$lib/app/handle-error';
 import type { Replica } from '$lib/replica/replica';
-import { CAPTURE_DRAFT } from '$lib/replica/view-store';
+import type { Visibility } from '$sync/doc/shard-doc';
 import type { ThoughtId } from '$sync/ids';
+import { readCaptureDraft, writeCaptureDraft } from './capture-draft';
 
 /**
  * The capture box. Every keystroke is written to IndexedDB as a draft, so a reload, a crash or
@@ -9,6 +10,8 @@ import type { ThoughtId } from '$sync/ids';
  */
 export class Capture {
 	text = $state('');
+	/** Private unless chosen for this one thought; back to private after each save. */
+	visibility = $state<Visibility>('private');
 	isSaving = $state(false);
 	#replica: Replica;
 	/** Draft writes run one after another, so the last keystroke is the one that sticks. */
@@ -19,8 +22,8 @@ export class Capture {
 	}
 
 	async restoreDraft(): Promise<void> {
-		const draft = await this.#replica.view.drafts.get(CAPTURE_DRAFT);
-		if (draft && !this.text) this.text = draft.text;
+		const draft = await readCaptureDraft(this.#replica.view);
+		if (draft && !this.text) this.text = draft;
 	}
 
 	update(text: string): void {
@@ -33,7 +36,8 @@ export class Capture {
 		if (!text.trim() || this.isSaving) return null;
 		this.isSaving = true;
 		try {
-			const id = await this.#replica.capture(text);
+			const id = await this.#replica.capture(text, { visibility: this.visibility });
+			this.visibility = 'private';
 			if (this.text === text) this.update('');
 			return id;
 		} catch (error) {
@@ -45,12 +49,9 @@ export class Capture {
 	}
 
 	#persistDraft(text: string): void {
-		const drafts = this.#replica.view.drafts;
+		const view = this.#replica.view;
 		this.#draftWrites = this.#draftWrites
-			.then(async () => {
-				if (text) await drafts.put({ key: CAPTURE_DRAFT, text });
-				else await drafts.delete(CAPTURE_DRAFT);
-			})
+			.then(() => writeCaptureDraft(view, text))
 			.then(
 				() => undefined,
 				(error: unknown) => handleError(error, 'Could not keep the draft')

@@ -1,3 +1,5 @@
+import { isValidTime } from '$sync/time';
+
 const sameDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const sameYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 const older = new Intl.DateTimeFormat(undefined, {
@@ -6,8 +8,9 @@ const older = new Intl.DateTimeFormat(undefined, {
 	day: 'numeric'
 });
 
-/** Short, human time for the timeline: "14:03", "Mar 3", "Mar 3, 2023". */
+/** Short, human time for the timeline: "14:03", "Mar 3", "Mar 3, 2023"; "undated" if bad. */
 export function formatThoughtTime(ms: number, now = Date.now()): string {
+	if (!isValidTime(ms)) return 'undated';
 	const date = new Date(ms);
 	const today = new Date(now);
 	if (date.toDateString() === today.toDateString()) return sameDay.format(date);

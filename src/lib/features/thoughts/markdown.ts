@@ -1,25 +1,12 @@
 import DOMPurify from 'dompurify';
-import { Marked } from 'marked';
+import { renderMarkdown as renderShared, type RenderOptions } from '$sync/markdown/render';
 
-const marked = new Marked({
-	async: false,
-	gfm: true,
-	breaks: true,
-	tokenizer: {
-		// Raw HTML stays literal text, so `Map<K, V>` or `<name>` in a thought neither vanishes nor runs.
-		html: () => undefined,
-		tag: () => undefined
-	},
-	renderer: {
-		// The CSP (img-src 'self' data: blob:) would block remote images: link to them instead.
-		image({ href, title, text, tokens }) {
-			const label = text ? tokens : [{ type: 'text' as const, raw: href, text: href }];
-			return this.link({ type: 'link', raw: href, href, title, text: text || href, tokens: label });
-		},
-		// Task lists keep their state without an <input> element.
-		checkbox: ({ checked }) => (checked ? '☑ ' : '☐ ')
-	}
-});
+/**
+ * The app's Markdown: the shared renderer (sync/markdown), the same one the server's public
+ * pages and RSS use, which is safe by construction. DOMPurify runs over it as defence in
+ * depth, with an allow-list of exactly what the renderer emits, so it changes nothing unless
+ * the renderer ever has a bug (markdown.test.ts checks the two agree).
+ */
 
 const PURIFY_CONFIG = {
 	ALLOWED_TAGS: [
@@ -34,9 +21,9 @@ const PURIFY_CONFIG = {
 		'ul',
 		'ol',
 		'li',
+		'label',
+		'input',
 		'a',
-		'h1',
-		'h2',
 		'h3',
 		'h4',
 		'h5',
@@ -49,45 +36,51 @@ const PURIFY_CONFIG = {
 		'th',
 		'td'
 	],
-	ALLOWED_ATTR: ['href', 'title', 'start', 'align'],
+	ALLOWED_ATTR: [
+		'href',
+		'title',
+		'target',
+		'rel',
+		'start',
+		'align',
+		'class',
+		'type',
+		'checked',
+		'disabled',
+		'data-task'
+	],
 	ALLOW_DATA_ATTR: false,
 	ALLOW_ARIA_ATTR: false,
 	// http(s), mailto and scheme-less (relative, fragment) URLs only.
 	ALLOWED_URI_REGEXP: /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i
 };
 
-let purifier: typeof DOMPurify | undefined;
+let purifier: typeof DOMPurify | null | undefined;
 
-function getPurifier(): typeof DOMPurify {
-	if (purifier) return purifier;
-	const win = globalThis.window;
-	const instance = DOMPurify(win);
-	// Without a DOM, DOMPurify returns its input unsanitised.
-	if (!instance.isSupported) throw new Error('renderMarkdown needs a DOM window');
-	instance.setConfig(PURIFY_CONFIG);
-	instance.addHook('afterSanitizeAttributes', (node) => {
-		if (node instanceof win.HTMLAnchorElement && node.hasAttribute('href')) {
-			node.setAttribute('target', '_blank');
-			node.setAttribute('rel', 'noopener noreferrer nofollow');
-		}
-	});
-	purifier = instance;
-	return instance;
+/** A private DOMPurify instance (the global one stays unconfigured), or null without a DOM. */
+function getPurifier(): typeof DOMPurify | null {
+	if (purifier !== undefined) return purifier;
+	const instance = globalThis.window ? DOMPurify(globalThis.window) : null;
+	purifier = instance?.isSupported ? instance : null;
+	purifier?.setConfig(PURIFY_CONFIG);
+	return purifier;
 }
 
 /** Rendered texts kept: every live query re-run hands the list new row objects. */
 const CACHE_SIZE = 500;
 const rendered = new Map<string, string>();
 
-/** Renders a thought's Markdown to sanitised HTML. Needs a DOM (browser or jsdom). */
-export function renderMarkdown(text: string): string {
-	let html = rendered.get(text);
+/** Renders a thought's Markdown to safe HTML; task checkboxes are disabled unless asked. */
+export function renderMarkdown(text: string, options: RenderOptions = {}): string {
+	const key = `${options.areTasksInteractive ? 'i' : 'r'}${text}`;
+	let html = rendered.get(key);
 	if (html === undefined) {
-		html = getPurifier().sanitize(marked.parse(text, { async: false }));
+		html = renderShared(text, options);
+		html = getPurifier()?.sanitize(html) ?? html;
 		if (rendered.size >= CACHE_SIZE) rendered.delete(rendered.keys().next().value!);
 	} else {
-		rendered.delete(text);
+		rendered.delete(key);
 	}
-	rendered.set(text, html);
+	rendered.set(key, html);
 	return html;
 }

@@ -1,7 +1,8 @@
 import { handleError } from '$lib/app/handle-error';
 import type { SemanticIndex } from '$lib/ai/semantic-index.svelte';
+import { MIN_SIMILARITY } from '$lib/ai/similarity';
 import type { Replica } from '$lib/replica/replica';
-import type { ThoughtRow } from '$lib/replica/view-store';
+import type { ThoughtRow } from '$lib/replica/view-db';
 import { words } from '$sync/ai/tokenizer';
 import type { ThoughtId } from '$sync/ids';
 import { parseTags } from '$sync/tags';
@@ -10,7 +11,6 @@ import { suggestTags } from './suggest-tags';
 const DEBOUNCE_MS = 300;
 const SHOWN = 3;
 const NEIGHBOURS = 10;
-const MIN_SIMILARITY = 0.3;
 
 /**
  * Nearest thoughts to a text being written or read, and the tags those neighbours carry that

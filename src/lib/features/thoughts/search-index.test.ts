@@ -20,6 +20,27 @@ describe('ThoughtSearchIndex', () => {
 		expect(index.search('   ')).toEqual([]);
 	});
 
+	it('counts swapped letters as one typo: the word spelt right still ranks first', async () => {
+		const index = new ThoughtSearchIndex();
+		await index.addAll([
+			{ id: id(1), text: 'Monthly budget: cut the takeaways', tags: [] },
+			{ id: id(2), text: 'Team meeting moved to Thursday', tags: [] },
+			{ id: id(3), text: 'Typed bugdet in a hurry again', tags: [] },
+			{ id: id(4), text: 'Tidied the garden', tags: [] }
+		]);
+		expect(index.search('bugdet')).toEqual([id(3), id(1)]);
+		expect(index.search('meetnig')).toEqual([id(2)]);
+		expect(index.search('Meetnig thursady')).toEqual([id(2)]);
+		// A swap while still typing: "budge" is a prefix of "budget".
+		expect(index.search('bugde')).toEqual([id(3), id(1)]);
+		// A swap and a second edit are two: too many for six letters ("bugdet" itself is one away).
+		expect(index.search('bugdex')).toEqual([id(3)]);
+		expect(index.search('gadren tdiied')).toEqual([id(4)]);
+		expect(index.search('mnothly')).toEqual([id(1)]);
+		// Words of four letters or fewer tolerate no typo, swaps included.
+		expect(index.search('tema')).toEqual([]);
+	});
+
 	it('tags rank above body text', async () => {
 		const index = new ThoughtSearchIndex();
 		await index.addAll([

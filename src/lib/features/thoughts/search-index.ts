@@ -1,5 +1,6 @@
-import MiniSearch from 'minisearch';
+import MiniSearch, { type Query } from 'minisearch';
 import type { ThoughtId } from '$sync/ids';
+import { typoQuery } from './search-typos';
 
 /** What the index needs of a thought (a view row has more). */
 interface Doc {
@@ -53,13 +54,7 @@ export class ThoughtSearchIndex {
 			field === 'tags' ? doc.tags.join(' ') : (doc[field as keyof Doc] as string),
 		// Words like "the" match nearly every thought: indexing them only slows queries down.
 		processTerm,
-		searchOptions: {
-			prefix: true,
-			// Typos are tolerated in longer words only: a short word one edit away is another word.
-			fuzzy: (term: string) => (term.length > 4 ? 0.2 : false),
-			boost: { tags: 2 },
-			combineWith: 'AND'
-		}
+		searchOptions: { prefix: true, boost: { tags: 2 }, combineWith: 'AND' }
 	});
 
 	get size(): number {
@@ -80,10 +75,13 @@ export class ThoughtSearchIndex {
 		if (this.#index.has(id)) this.#index.discard(id);
 	}
 
+	/** Best first; every word of the query must match (by prefix, or within its typo budget). */
 	search(query: string, limit = 50): ThoughtId[] {
-		if (!query.trim()) return [];
+		const wanted = terms(query);
+		if (wanted.length === 0) return [];
+		const tree: Query = { combineWith: 'AND', queries: wanted.map(typoQuery) };
 		return this.#index
-			.search(query)
+			.search(tree)
 			.slice(0, limit)
 			.map((hit) => hit.id as ThoughtId);
 	}

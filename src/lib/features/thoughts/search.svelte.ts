@@ -1,22 +1,25 @@
 import { handleError } from '$lib/app/handle-error';
+import { perReplica } from '$lib/app/per-replica';
 import { throttle } from '$lib/app/throttle';
 import type { Replica } from '$lib/replica/replica';
-import type { ThoughtRow, ViewChanges } from '$lib/replica/view-store';
-import { fuseRankings } from '$lib/ai/rank-fusion';
+import type { ThoughtRow, ViewChanges } from '$lib/replica/view-db';
+import type { Scored } from '$lib/ai/rank-fusion';
 import type { SemanticIndex } from '$lib/ai/semantic-index.svelte';
 import type { ThoughtId } from '$sync/ids';
 import { ThoughtSearchIndex, scanMatcher } from './search-index';
+import { CANDIDATES, RESULTS, WEAK_SIMILARITY, extendShown, rankHybrid } from './search-ranking';
 
-/** Candidates taken from each ranking before fusion, and results shown. */
-const CANDIDATES = 100;
-const RESULTS = 50;
-/** Below this cosine a thought is not about the query (tuned on models/eval; see EVAL.md). */
-const MIN_SIMILARITY = 0.3;
 const REFRESH_MS = 500;
 /** Rows read per request while the index is still being built. */
 const SCAN_PAGE = 1000;
 /** Rows read per request to build the index. */
 const BUILD_PAGE = 5000;
+/**
+ * How long word matches wait for the meaning of the query. Usually it comes in a few ms; while
+ * the model is still loading after the app opens (about a second) or the worker is busy
+ * embedding a large import, word matches are shown first and the meaning joins them later.
+ */
+const MEANING_WAIT_MS = 120;
 
 /**
  * Search as you type, by words and by meaning. The word index is built from the view once per
@@ -29,6 +32,14 @@ export class Search {
 	results = $state.raw<ThoughtRow[]>([]);
 	isReady = $state(false);
 	isActive = $derived(this.query.trim().length > 0);
+	/** A typed query or "Show more" is still being answered: no "No matches" meanwhile. */
+	isSearching = $state(false);
+	/** The ranking holds more than is shown. */
+	hasMore = $state(false);
+	/** Results asked for: RESULTS, and RESULTS more for each "Show more". */
+	#limit = RESULTS;
+	/** The last query's vector, kept for "Show more" and refreshes (same text, same model). */
+	#meaning: { semantic: SemanticIndex; query: string; vector: Promise<Float32Array> } | null = null;
 	#replica: Replica;
 	#semantic: () => SemanticIndex | null;
 	#refresh: () => void;
@@ -57,7 +68,17 @@ export class Search {
 
 	setQuery(query: string): void {
 		this.query = query;
+		this.#limit = RESULTS;
+		this.isSearching = this.isActive;
 		void (this.isReady ? this.#search(query) : this.#scan(query));
+	}
+
+	/** The next RESULTS of the ranking, below those shown (which stay where they are). */
+	showMore(): void {
+		if (!this.isReady || !this.hasMore) return;
+		this.#limit += RESULTS;
+		this.isSearching = true;
+		void this.#search(this.query, true);
 	}
 
 	async #build(): Promise<void> {
@@ -108,6 +129,7 @@ export class Search {
 	/**
 	 * The newest thoughts holding every word of the query (by prefix), read from the view a page
 	 * at a time (one request per page: a cursor would wait on the busy main thread at every row).
+	 * Each page's matches are shown as it arrives: in a large library the last page is far off.
 	 */
 	async #scan(query: string): Promise<void> {
 		const run = ++this.#run;
@@ -126,6 +148,9 @@ export class Search {
 					.limit(SCAN_PAGE)
 					.toArray();
 				found.push(...page.filter((row) => !seen.has(row.id) && matches(row)));
+				if (run !== this.#run || this.isReady) return;
+				this.results = found.slice(0, RESULTS);
+				this.hasMore = false;
 				if (page.length < SCAN_PAGE) break;
 				// Thoughts sharing the last timestamp may go on in the next page: read it again and
 				// skip those seen. A page of one timestamp only moves past it.
@@ -135,23 +160,58 @@ export class Search {
 				seen.clear();
 				for (const row of page) if (row.createdAt === last) seen.add(row.id);
 			}
-			if (run === this.#run && !this.isReady) this.results = found.slice(0, RESULTS);
 		} catch (error) {
 			handleError(error, 'Search failed');
+		} finally {
+			if (run === this.#run && !this.isReady) this.isSearching = false;
 		}
 	}
 
-	/** Words and meaning together: full-text and cosine rankings fused (RRF). */
-	async #search(query: string): Promise<void> {
+	/**
+	 * Words and meaning together (search-ranking.ts). Word matches are ready at once; the meaning
+	 * needs the query embedded by the model, which they wait for only briefly.
+	 */
+	async #search(query: string, isNextPage = false): Promise<void> {
 		const run = ++this.#run;
-		const ids = await this.#hybridIds(query);
-		if (run !== this.#run) return;
-		const rows = await this.#replica.view.thoughts.bulkGet(ids);
-		if (run === this.#run) this.results = rows.filter((row): row is ThoughtRow => !!row);
+		const limit = this.#limit;
+		// One past the limit at least: a ranking longer than the limit is what "Show more" offers.
+		const candidates = Math.max(CANDIDATES, limit + 1);
+		try {
+			const byWords = this.#index.search(query, candidates);
+			const byMeaning = this.#byMeaning(query, candidates);
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			const isLate = await Promise.race([
+				byMeaning.then(() => false),
+				new Promise<boolean>(
+					(resolve) => (timer = setTimeout(() => resolve(true), MEANING_WAIT_MS))
+				)
+			]);
+			clearTimeout(timer);
+			if (isLate) await this.#show(run, byWords, limit, isNextPage);
+			await this.#show(run, rankHybrid(byWords, await byMeaning), limit, isNextPage);
+		} catch (error) {
+			handleError(error, 'Search failed');
+		} finally {
+			if (run === this.#run) this.isSearching = false;
+		}
 	}
 
-	async #hybridIds(query: string): Promise<ThoughtId[]> {
-		const byWords = this.#index.search(query, CANDIDATES);
+	async #show(run: number, ranking: ThoughtId[], limit: number, isNextPage: boolean) {
+		const ids = isNextPage
+			? extendShown(
+					this.results.map((row) => row.id),
+					ranking,
+					limit
+				)
+			: ranking.slice(0, limit);
+		const rows = await this.#replica.view.thoughts.bulkGet(ids);
+		if (run !== this.#run) return;
+		this.results = rows.filter((row): row is ThoughtRow => !!row);
+		this.hasMore = ranking.length > limit;
+	}
+
+	/** Semantic hits down to the weak cut, or none while the model cannot answer. */
+	async #byMeaning(query: string, candidates: number): Promise<Scored<ThoughtId>[]> {
 		const semantic = this.#semantic();
 		if (semantic !== this.#watched) {
 			// Results shown while thoughts were still being embedded improve as vectors arrive.
@@ -159,27 +219,26 @@ export class Search {
 			this.#stopWatching = semantic?.onUpdated(this.#refresh) ?? (() => {});
 			this.#watched = semantic;
 		}
-		if (!semantic?.isAvailable || semantic.size === 0 || !query.trim()) {
-			return byWords.slice(0, RESULTS);
-		}
+		if (!semantic?.isAvailable || semantic.size === 0 || !query.trim()) return [];
 		try {
-			const vector = await semantic.embedText(query);
-			const byMeaning = semantic.nearest(vector, CANDIDATES, MIN_SIMILARITY).map((hit) => hit.id);
-			return fuseRankings([byWords, byMeaning], RESULTS);
+			const vector = await this.#vectorOf(semantic, query);
+			return semantic.nearest(vector, candidates, WEAK_SIMILARITY);
 		} catch (error) {
+			this.#meaning = null;
 			handleError(error, 'Search by meaning failed; showing word matches');
-			return byWords.slice(0, RESULTS);
+			return [];
 		}
 	}
-}
 
-const searches = new WeakMap<Replica, Search>();
-
-export function searchFor(replica: Replica, semantic: () => SemanticIndex | null): Search {
-	let search = searches.get(replica);
-	if (!search) {
-		search = new Search(replica, semantic);
-		searches.set(replica, search);
+	#vectorOf(semantic: SemanticIndex, query: string): Promise<Float32Array> {
+		const kept = this.#meaning;
+		if (kept?.semantic === semantic && kept.query === query) return kept.vector;
+		this.#meaning = { semantic, query, vector: semantic.embedText(query) };
+		return this.#meaning.vector;
 	}
-	return search;
 }
+
+/** The replica's search: its word index is built once, not on every visit to the screen. */
+export const searchFor = perReplica(
+	(replica, semantic: () => SemanticIndex | null) => new Search(replica, semantic)
+);

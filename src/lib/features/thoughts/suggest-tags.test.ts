@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ThoughtRow } from '$lib/replica/view-store';
+import type { ThoughtRow } from '$lib/replica/view-db';
 import type { ThoughtId } from '$sync/ids';
 import { suggestTags } from './suggest-tags';
 

@@ -1,4 +1,4 @@
-import type { ThoughtRow } from '$lib/replica/view-store';
+import type { ThoughtRow } from '$lib/replica/view-db';
 import type { ThoughtId } from '$sync/ids';
 
 const SUGGESTED = 3;

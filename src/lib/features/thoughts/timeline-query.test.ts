@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ThoughtId, UserId } from '$sync/ids';
-import { ViewDb, writeRows, type ThoughtRow } from '$lib/replica/view-store';
+import { ViewDb, type ThoughtRow } from '$lib/replica/view-db';
+import { writeRows } from '$lib/replica/view-store';
 import { expandTags } from '$sync/tags';
 import { NO_FILTER, countThoughts, queryPinned, queryTimeline } from './timeline-query';
 
@@ -71,6 +72,16 @@ describe('queryTimeline', () => {
 		expect(times((await queryTimeline(db, pinned, 10)).rows)).toEqual([600, 300]);
 		expect(times((await queryTimeline(db, { ...pinned, to: 400 }, 10)).rows)).toEqual([300]);
 		expect(times((await queryTimeline(db, { ...pinned, tag: 'work' }, 10)).rows)).toEqual([600]);
+	});
+
+	it('leaves pinned thoughts out when they are listed apart', async () => {
+		const page = await queryTimeline(db, NO_FILTER, 3, true);
+		expect(times(page.rows)).toEqual([500, 400, 200]);
+		expect(page.hasMore).toBe(true);
+		const all = await queryTimeline(db, NO_FILTER, 10, true);
+		expect(times(all.rows)).toEqual([500, 400, 200, 100]);
+		const work = { ...NO_FILTER, tag: 'work' };
+		expect(times((await queryTimeline(db, work, 10, true)).rows)).toEqual([200, 100]);
 	});
 });
 

@@ -1,4 +1,4 @@
-import { ALL_THOUGHTS, type ThoughtRow, type ViewDb } from '$lib/replica/view-store';
+import { ALL_THOUGHTS, type ThoughtRow, type ViewDb } from '$lib/replica/view-db';
 
 export interface TimelineFilter {
 	tag: string | null;
@@ -17,16 +17,19 @@ export const NO_FILTER: TimelineFilter = { tag: null, from: null, to: null, isPi
 
 /**
  * Newest first, at most `limit` rows. Without a tag this walks an index (createdAt, or
- * [pinned+createdAt] for pinned only) and reads only the rows it returns; a tag narrows the set
- * through the multi-entry tag index first.
+ * [pinned+createdAt] for pinned or unpinned only) and reads only the rows it returns; a tag
+ * narrows the set through the multi-entry tag index first. `skipPinned` leaves pinned thoughts
+ * out, for when they are shown above the timeline: each thought appears once.
  */
 export async function queryTimeline(
 	db: ViewDb,
 	filter: TimelineFilter,
-	limit: number
+	limit: number,
+	skipPinned = false
 ): Promise<TimelinePage> {
 	const from = filter.from ?? -Infinity;
 	const to = filter.to ?? Infinity;
+	const onlyPinned = filter.isPinnedOnly ? 1 : skipPinned ? 0 : null;
 	let rows: ThoughtRow[];
 	if (filter.tag) {
 		rows = await db.thoughts
@@ -34,14 +37,16 @@ export async function queryTimeline(
 			.equals(filter.tag)
 			.filter(
 				(row) =>
-					row.createdAt >= from && row.createdAt <= to && (!filter.isPinnedOnly || row.pinned === 1)
+					row.createdAt >= from &&
+					row.createdAt <= to &&
+					(onlyPinned === null || row.pinned === onlyPinned)
 			)
 			.toArray();
 		rows.sort(newestFirst);
-	} else if (filter.isPinnedOnly) {
+	} else if (onlyPinned !== null) {
 		rows = await db.thoughts
 			.where('[pinned+createdAt]')
-			.between([1, from], [1, to], true, true)
+			.between([onlyPinned, from], [onlyPinned, to], true, true)
 			.reverse()
 			.limit(limit + 1)
 			.toArray();

@@ -1,7 +1,7 @@
 import { liveQuery } from 'dexie';
 import { handleError } from '$lib/app/handle-error';
 import type { Replica } from '$lib/replica/replica';
-import type { ThoughtRow } from '$lib/replica/view-store';
+import type { ThoughtRow } from '$lib/replica/view-db';
 import type { ThoughtId } from '$sync/ids';
 import { endOfDay, startOfDay } from './format-time';
 import {
@@ -43,8 +43,10 @@ export class Timeline {
 		$effect(() => {
 			const filter = this.filter;
 			const limit = this.limit;
+			// Unfiltered, pinned thoughts have their own list above the timeline.
+			const skipPinned = !this.isFiltered;
 			return watch(
-				() => queryTimeline(view, filter, limit),
+				() => queryTimeline(view, filter, limit, skipPinned),
 				(page) => {
 					this.page = page;
 					this.isLoaded = true;

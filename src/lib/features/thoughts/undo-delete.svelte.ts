@@ -3,7 +3,10 @@ import { notices } from '$lib/app/notices.svelte';
 import type { RemovedThought, Replica } from '$lib/replica/replica';
 import type { ThoughtId } from '$sync/ids';
 
-/** Deleting is instant; the last deletion can be undone from the notice or with Ctrl+Z. */
+/**
+ * Deleting is instant and moves the thought to "Recently deleted" for 30 days; the notice (or
+ * Ctrl+Z) is the quick way back for the last one.
+ */
 export class UndoDelete {
 	last = $state.raw<RemovedThought | null>(null);
 	#replica: Replica;
@@ -15,7 +18,10 @@ export class UndoDelete {
 	async delete(id: ThoughtId): Promise<void> {
 		try {
 			this.last = await this.#replica.remove(id);
-			notices.show('info', 'Thought deleted.', { label: 'Undo', run: () => void this.undo() });
+			notices.show('info', 'Thought deleted: in Recently deleted for 30 days.', {
+				label: 'Undo',
+				run: () => void this.undo()
+			});
 		} catch (error) {
 			handleError(error, 'Could not delete the thought');
 		}

@@ -15,6 +15,8 @@ export interface SyncOptions {
 	/** The relay no longer accepts this device's session (revoked or expired). */
 	onUnauthorized: () => void;
 	onState: (state: SyncState) => void;
+	/** The relay closed the socket; runs before the provider schedules a reconnect. */
+	onClose?: (code: number) => void;
 	/** Shards synced at once in the background. */
 	concurrency?: number;
 }
@@ -52,7 +54,11 @@ export class ReplicaSync {
 	constructor(replica: Replica, options: SyncOptions) {
 		this.#replica = replica;
 		this.#options = options;
-		this.#socket = new HocuspocusProviderWebsocket({ url: options.url });
+		this.#socket = new HocuspocusProviderWebsocket({
+			url: options.url,
+			// Passed here, not with on('close'), so that a stop() in it cancels the reconnect.
+			onClose: ({ event }) => options.onClose?.(event.code)
+		});
 		this.#socket.on('status', ({ status }: { status: WebSocketStatus }) => {
 			this.#isConnected = status === WebSocketStatus.Connected;
 			this.#report();

@@ -1,8 +1,9 @@
-import { UNKNOWN_ID } from './tokenizer';
+import { UNKNOWN_ID } from '../sync/ai/tokenizer';
 
 /**
- * The built-in model's maths in plain TypeScript: the test oracle for the ONNX graph (which
- * computes the same thing) and a fallback when no ONNX runtime can start.
+ * The built-in model's maths in plain TypeScript: the oracle that the model build, the ONNX
+ * graph's tests, the evaluation and the benchmarks check against. The app never runs it: where
+ * the worker cannot, the server runs the same ONNX file.
  * Row r of the table is `values[r*dims .. r*dims+dims) * scales[r]` (int8, per-row scale);
  * row 0 is all zeros. Embedding = L2-normalise(masked mean of the rows of the known ids).
  */

@@ -1,23 +1,14 @@
 import Dexie from 'dexie';
-import { browser } from '$app/environment';
 import type { UserId } from '$sync/ids';
 import { rootDocName, shardDocName } from '$sync/doc-names';
 import { DB_PREFIX } from '$lib/replica/persisted-doc';
 import { Replica } from '$lib/replica/replica';
-import { ViewDb } from '$lib/replica/view-store';
-import { session } from './session.svelte';
+import { ViewDb } from '$lib/replica/view-db';
 
+/** The replicas this device has open, one per user (`local` before there is an account). */
 const open = new Map<UserId, Promise<Replica>>();
 
-// The layout asks for the replica only once every module of the page has loaded; opening it
-// from here lets IndexedDB work while the rest of the app is still being parsed.
-if (browser) {
-	openReplica(session.userId).catch(() => {
-		// The layout awaits this same promise and shows the failure.
-	});
-}
-
-/** The device's replica of a user's docs (`local` before there is an account), opened once. */
+/** The device's replica of a user's docs, opened once and shared by every caller. */
 export function openReplica(userId: UserId): Promise<Replica> {
 	let replica = open.get(userId);
 	if (!replica) {
@@ -25,6 +16,16 @@ export function openReplica(userId: UserId): Promise<Replica> {
 		open.set(userId, replica);
 	}
 	return replica;
+}
+
+/**
+ * Starts opening a replica without waiting for it, so IndexedDB works while the rest of the app
+ * is still loading. Whoever needs it calls `openReplica` and gets the same promise.
+ */
+export function openReplicaEarly(userId: UserId): void {
+	openReplica(userId).catch(() => {
+		// The layout awaits this same promise and shows the failure.
+	});
 }
 
 export async function closeReplica(userId: UserId): Promise<void> {

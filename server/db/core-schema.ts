@@ -1,0 +1,116 @@
+import { blob, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const users = sqliteTable('users', {
+	id: text('id').primaryKey(),
+	username: text('username').notNull().unique(),
+	passwordHash: text('password_hash').notNull(),
+	createdAt: integer('created_at').notNull()
+});
+
+/** One row per signed-in device. Only a SHA-256 of the token is stored. */
+export const sessions = sqliteTable(
+	'sessions',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull().unique(),
+		deviceName: text('device_name').notNull(),
+		createdAt: integer('created_at').notNull(),
+		lastSeenAt: integer('last_seen_at').notNull(),
+		expiresAt: integer('expires_at').notNull(),
+		revokedAt: integer('revoked_at')
+	},
+	(table) => [index('sessions_user_idx').on(table.userId)]
+);
+
+/** The compacted state of each Yjs document. */
+export const documents = sqliteTable('documents', {
+	name: text('name').primaryKey(),
+	userId: text('user_id').notNull(),
+	state: blob('state', { mode: 'buffer' }).notNull(),
+	bytes: integer('bytes').notNull(),
+	updatedAt: integer('updated_at').notNull()
+});
+
+/**
+ * Every update the relay acknowledges is appended here first (durability contract); the
+ * debounced store folds them into `documents.state` and deletes them.
+ */
+export const documentUpdates = sqliteTable(
+	'document_updates',
+	{
+		seq: integer('seq').primaryKey({ autoIncrement: true }),
+		name: text('name').notNull(),
+		update: blob('update', { mode: 'buffer' }).notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(table) => [index('document_updates_name_idx').on(table.name, table.seq)]
+);
+
+/**
+ * Bytes each user's documents hold (compacted states plus the update log), kept by the
+ * documents repository in the same transaction as every append and compaction, so the relay's
+ * quota check is one primary-key read per update.
+ */
+export const storageUsage = sqliteTable('storage_usage', {
+	userId: text('user_id').primaryKey(),
+	bytes: integer('bytes').notNull()
+});
+
+/** One row per embedding job the server ran for a user (POST /api/ai/embed). */
+export const inferenceLog = sqliteTable(
+	'inference_log',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		model: text('model').notNull(),
+		version: text('version').notNull(),
+		batch: integer('batch').notNull(),
+		inputChars: integer('input_chars').notNull(),
+		runMs: real('run_ms').notNull(),
+		queueMs: real('queue_ms').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(table) => [index('inference_log_user_idx').on(table.userId, table.createdAt)]
+);
+
+/**
+ * Published thoughts (public or followers-only), materialised from the owner's shard documents
+ * when the relay stores them. A thought made private again, or deleted, is removed at the next
+ * store of its shard. `editedAt` is set when the text changes after publishing.
+ */
+export const posts = sqliteTable(
+	'posts',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		docName: text('doc_name').notNull(),
+		visibility: text('visibility', { enum: ['public', 'followers'] }).notNull(),
+		text: text('text').notNull(),
+		createdAt: integer('created_at').notNull(),
+		publishedAt: integer('published_at').notNull(),
+		editedAt: integer('edited_at')
+	},
+	(table) => [
+		index('posts_user_created_idx').on(table.userId, table.createdAt, table.id),
+		index('posts_doc_idx').on(table.docName)
+	]
+);
+
+/**
+ * Which user first published each post id. Kept when the post is unpublished, so another user
+ * who learnt the id cannot take it over while its owner's thought is private.
+ */
+export const postClaims = sqliteTable('post_claims', {
+	id: text('id').primaryKey(),
+	userId: text('user_id')
+		.notNull()
+		.references(() => users.id, { onDelete: 'cascade' }),
+	claimedAt: integer('claimed_at').notNull()
+});

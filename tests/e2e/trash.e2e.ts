@@ -1,0 +1,97 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { capture, expectNoSeriousViolations } from './support';
+
+const password = 'a long test passphrase';
+
+function status(page: Page) {
+	return page.getByRole('status', { name: 'Sync status' });
+}
+
+function trashList(page: Page) {
+	return page.getByRole('list', { name: 'Recently deleted thoughts' });
+}
+
+/** A thought on the thoughts screen, in the timeline or among the pinned ones. */
+function item(page: Page, text: string) {
+	return page.getByRole('main').getByRole('listitem').filter({ hasText: text }).first();
+}
+
+function everyItem(page: Page, text: string) {
+	return page.getByRole('main').getByRole('listitem').filter({ hasText: text });
+}
+
+async function openDevice(browser: Browser): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto('/');
+	await expect(status(page)).toHaveText('Local only');
+	return page;
+}
+
+async function signIn(page: Page, username: string, button: 'Sign in' | 'Create account') {
+	await page.goto('/login');
+	await page.getByRole('textbox', { name: 'Username' }).fill(username);
+	await page.getByRole('textbox', { name: 'Password' }).fill(password);
+	await page.getByRole('button', { name: button }).click();
+	await expect(page).toHaveURL('/');
+	await expect(status(page)).toHaveText('Synced');
+}
+
+/** Through the Data screen, as a person would find it. */
+async function openTrash(page: Page): Promise<void> {
+	await page.goto('/data');
+	await page.getByRole('link', { name: 'Open Recently deleted' }).click();
+	await expect(page).toHaveURL('/trash');
+	await expect(page.getByRole('heading', { name: 'Recently deleted', level: 1 })).toBeVisible();
+}
+
+test('trash restore on a second device', async ({ browser }) => {
+	const username = `e2e_trash_${Date.now().toString(36)}`;
+	const a = await openDevice(browser);
+	await signIn(a, username, 'Create account');
+	await capture(a, 'bring me back #errands');
+	await item(a, 'bring me back').getByRole('button', { name: 'Pin' }).click();
+	await capture(a, 'gone for good soon');
+	await expect(status(a)).toHaveText('Synced');
+
+	const b = await openDevice(browser);
+	await signIn(b, username, 'Sign in');
+	await expect(item(b, 'bring me back')).toBeVisible();
+
+	// Deleted on A: out of both timelines, into the trash, with the undo notice still offered.
+	await item(a, 'bring me back').getByRole('button', { name: 'Delete' }).click();
+	await expect(a.getByRole('status', { name: 'Notifications' })).toContainText('Thought deleted');
+	await expect(a.getByRole('button', { name: 'Undo' })).toBeVisible();
+	await expect(everyItem(a, 'bring me back')).toHaveCount(0);
+	await expect(everyItem(b, 'bring me back')).toHaveCount(0);
+
+	// Restored on B, from its trash: back on both devices exactly as it was (tag, pin).
+	await openTrash(b);
+	const trashed = trashList(b).getByRole('listitem').filter({ hasText: 'bring me back' });
+	await expect(trashed).toContainText('30 days left');
+	await expectNoSeriousViolations(b, 'trash with a thought in it');
+	await trashed.getByRole('button', { name: 'Restore' }).click();
+	await expect(b.getByText('Nothing here.')).toBeVisible();
+	const restored = item(a, 'bring me back');
+	await expect(restored).toBeVisible();
+	await expect(restored.getByRole('button', { name: 'Unpin' })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
+	await expect(restored.getByRole('button', { name: 'Show #errands' })).toBeVisible();
+
+	// Deleted on A again, seen live in B's trash, emptied there: gone from A's trash too.
+	await item(a, 'gone for good soon').getByRole('button', { name: 'Delete' }).click();
+	await expect(
+		trashList(b).getByRole('listitem').filter({ hasText: 'gone for good soon' })
+	).toBeVisible();
+	await b.getByRole('button', { name: 'Empty trash' }).click();
+	await expect(b.getByRole('button', { name: 'Cancel' })).toBeFocused();
+	await b.getByRole('button', { name: 'Delete for good' }).click();
+	await expect(b.getByText('Nothing here.')).toBeVisible();
+	await expect(status(b)).toHaveText('Synced');
+	await openTrash(a);
+	await expect(a.getByText('Nothing here.')).toBeVisible();
+	await a.goto('/');
+	await expect(item(a, 'bring me back')).toBeVisible();
+	await expect(everyItem(a, 'gone for good soon')).toHaveCount(0);
+});
