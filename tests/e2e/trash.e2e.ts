@@ -58,11 +58,18 @@ test('trash restore on a second device', async ({ browser }) => {
 	await expect(item(b, 'bring me back')).toBeVisible();
 
 	// Deleted on A: out of both timelines, into the trash, with the undo notice still offered.
+	const href = await item(a, 'bring me back')
+		.getByRole('link', { name: /^Open thought/ })
+		.getAttribute('href');
 	await item(a, 'bring me back').getByRole('button', { name: 'Delete' }).click();
 	await expect(a.getByRole('status', { name: 'Notifications' })).toContainText('Thought deleted');
 	await expect(a.getByRole('button', { name: 'Undo' })).toBeVisible();
 	await expect(everyItem(a, 'bring me back')).toHaveCount(0);
 	await expect(everyItem(b, 'bring me back')).toHaveCount(0);
+
+	// Its page on B says where it is.
+	await b.goto(href!);
+	await expect(b.getByRole('status').filter({ hasText: 'Recently deleted' })).toBeVisible();
 
 	// Restored on B, from its trash: back on both devices exactly as it was (tag, pin).
 	await openTrash(b);
