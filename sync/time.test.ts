@@ -18,5 +18,6 @@ describe('times at the edge', () => {
 		const now = 1_700_000_000_000;
 		expect(publishedTime(now - 5, now)).toBe(now - 5);
 		expect(publishedTime(LATEST_TIME, now)).toBe(now + CLOCK_SKEW_MS);
+		expect(publishedTime(now - 0.5, now)).toBe(now - 1);
 	});
 });

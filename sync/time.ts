@@ -16,7 +16,8 @@ export function isValidTime(value: unknown): value is number {
  * clock skew), so a forged far-future date cannot pin a post above everything else.
  */
 export function publishedTime(createdAt: number, now: number): number {
-	return Math.min(Math.max(createdAt, 0), now + CLOCK_SKEW_MS);
+	// Whole milliseconds: post cursors are written as integers.
+	return Math.floor(Math.min(Math.max(createdAt, 0), now + CLOCK_SKEW_MS));
 }
 
 /** ISO 8601 for a valid time, or null: renderers show no date rather than fail. */

@@ -71,6 +71,8 @@ export function authenticate(
 			({ documentName, context }: onDisconnectPayload) => {
 				const socket = context as SocketContext;
 				openDocuments.close(socket.userId, socket.socket.open, documentName);
+				// Reopened later, it counts against the pre-auth budget again until it authenticates.
+				socket.socket.authenticated.delete(documentName);
 			},
 			CLOSE.badMessage
 		)

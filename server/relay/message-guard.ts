@@ -120,7 +120,7 @@ export function messageGuard(metrics: Metrics, overrides: Partial<GuardLimits> =
 					const problem = inspect(message, (decoded) => {
 						structs = decoded.length;
 						const unseen = inFlight.items(document);
-						return shapeOf([...pendingStructsOf(document), ...decoded], document, limits, unseen);
+						return shapeOf(decoded, pendingStructsOf(document), document, limits, unseen);
 					});
 					cpu.spend(user, performance.now() - started);
 					return problem;
@@ -129,8 +129,11 @@ export function messageGuard(metrics: Metrics, overrides: Partial<GuardLimits> =
 				// Too costly only counting updates still in flight: check again once they are in.
 				for (const deadline = performance.now() + MAX_WAIT_MS; ;) {
 					if (!isShapeProblem(problem) || inFlight.items(document) === 0) break;
-					if (performance.now() > deadline) break;
-					await inFlight.next(document, MAX_WAIT_MS);
+					const left = deadline - performance.now();
+					if (left <= 0) break;
+					// Each check is charged: a user out of budget stops here, not after 1.2 s of them.
+					if (!cpu.has(user)) throw refuse(connection, 'cpu budget', CLOSE.overBudget);
+					await inFlight.next(document, left);
 					problem = check();
 				}
 				if (isShapeProblem(problem)) throw refuse(connection, problem, CLOSE.updateTooCostly);
@@ -157,12 +160,13 @@ function definedOnly(limits: Partial<GuardLimits>): Partial<GuardLimits> {
 /** The shape problem of a decoded update, or null; one the walk cannot follow is left to apply. */
 function shapeOf(
 	structs: Struct[],
+	pending: Struct[],
 	document: Document,
 	limits: ShapeLimits,
 	unseen: number
 ): ShapeProblem | null {
 	try {
-		return shapeProblem(structs, document, limits, unseen);
+		return shapeProblem(structs, document, limits, unseen, pending);
 	} catch {
 		return null;
 	}

@@ -17,8 +17,9 @@ export function watchStalls(metrics: Metrics): () => void {
 	const timer = setInterval(() => {
 		const now = performance.now();
 		const used = process.cpuUsage(cpu);
-		// Other threads (GC helpers, the thread pool) add CPU time too: never count past the wall.
-		const busyMs = Math.min(now - wall, (used.user + used.system) / 1000) - TICK_MS;
+		// Waiting for the tick costs no CPU, so the CPU time is the busy time. Other threads (GC
+		// helpers, the thread pool) add CPU time too: never count past the wall.
+		const busyMs = Math.min(now - wall, (used.user + used.system) / 1000);
 		longestMs = Math.max(longestMs, busyMs);
 		wall = now;
 		cpu = process.cpuUsage();

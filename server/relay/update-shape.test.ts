@@ -211,3 +211,23 @@ describe('crafted updates', () => {
 		).toBe('too many clients');
 	});
 });
+
+describe('held-back structs', () => {
+	it('count toward the walk, not toward the caps of the update that releases them', () => {
+		const source = new Y.Doc();
+		const text = source.getText('t');
+		const updates: Uint8Array[] = [];
+		source.on('update', (update: Uint8Array) => updates.push(update));
+		// Thirty inserts at the front: each its own struct, each after the one before.
+		for (let i = 0; i < 30; i++) text.insert(0, 'x');
+		const relay = new Y.Doc();
+		// Everything but the first insert: Yjs holds it back (its origin is missing).
+		Y.applyUpdate(relay, Y.mergeUpdates(updates.slice(1)));
+		const held = pendingStructsOf(relay);
+		expect(held.length).toBeGreaterThan(10);
+		const release = Y.decodeUpdate(updates[0]).structs;
+		const limits = { ...DEFAULT_GUARD_LIMITS, maxStructsPerUpdate: 10 };
+		expect(shapeProblem(release, relay, limits, 0, held)).toBeNull();
+		expect(shapeProblem([...held, ...release], relay, limits)).toBe('too many structs');
+	});
+});

@@ -35,14 +35,19 @@ export function shapeProblem(
 	structs: Struct[],
 	doc: Y.Doc,
 	limits: ShapeLimits,
-	unseen = 0
+	unseen = 0,
+	pending: Struct[] = []
 ): ShapeProblem | null {
+	// The caps count this update alone: structs Yjs holds back were counted when they came, and
+	// counting them again would refuse every later update, the one that releases them included.
 	if (structs.length > limits.maxStructsPerUpdate) return 'too many structs';
 	const clients = new Set<number>();
 	for (const struct of structs) clients.add(struct.id.client);
 	if (clients.size > limits.maxClientsPerUpdate) return 'too many clients';
-	const walk = new Walk(doc, structs, limits.maxIntegrationSteps, unseen);
-	for (const struct of structs) {
+	// The walk takes the held-back structs too: this update may release them, integrating all.
+	const all = pending.length > 0 ? [...pending, ...structs] : structs;
+	const walk = new Walk(doc, all, limits.maxIntegrationSteps, unseen);
+	for (const struct of all) {
 		if (struct instanceof Y.Item && !walk.charge(struct)) return 'too costly to integrate';
 	}
 	return null;

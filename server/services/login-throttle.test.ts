@@ -40,4 +40,14 @@ describe('LoginThrottle', () => {
 		throttle.succeeded('10.0.0.1', 'alice');
 		expect(throttle.waitMs('10.0.0.1', 'alice', 2_000)).toBe(0);
 	});
+
+	it('stays bounded under a flood of distinct usernames, all within the window', () => {
+		const throttle = new LoginThrottle(limits);
+		failTimes(throttle, '10.0.0.1', 'user0', 3);
+		for (let i = 1; i < 25_000; i++) throttle.failed('10.0.0.1', `user${i}`, 1_000 + i);
+		// The oldest made room (its window had not expired); the newest are still tracked.
+		failTimes(throttle, '10.0.0.1', 'user24999', 2);
+		expect(throttle.waitMs('10.0.0.1', 'user24999', 30_000)).toBeGreaterThan(0);
+		expect(throttle.waitMs('10.0.0.1', 'user0', 30_000)).toBe(0);
+	});
 });

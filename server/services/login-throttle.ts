@@ -66,10 +66,18 @@ export class LoginThrottle {
 		windows.set(key, { start: now, failures: 1, lastFailureAt: now });
 	}
 
-	/** Keeps memory bounded under a flood of distinct addresses or usernames. */
+	/**
+	 * Keeps memory bounded under a flood of distinct addresses or usernames: expired windows go,
+	 * then, while still full, the oldest (a Map keeps insertion order), so each prune frees room
+	 * for many more before the next.
+	 */
 	#prune(windows: Map<string, Window>, now: number): void {
 		for (const [key, window] of windows) {
 			if (now - window.start >= this.limits.windowMs) windows.delete(key);
+		}
+		for (const key of windows.keys()) {
+			if (windows.size < MAX_TRACKED * 0.9) break;
+			windows.delete(key);
 		}
 	}
 }

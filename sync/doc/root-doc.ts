@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import { runMigrations, type Migration, type MigrationOutcome } from './migrations';
+import { MAX_SHARD } from '../doc-names';
 
 /**
  * The root doc lists the user's shards (shard number → creation time). The highest number is
@@ -27,7 +28,8 @@ export function shardNumbers(doc: Y.Doc): number[] {
 	const numbers: number[] = [];
 	for (const key of doc.getMap(SHARDS).keys()) {
 		const n = Number(key);
-		if (Number.isSafeInteger(n) && n >= 0 && String(n) === key) numbers.push(n);
+		// Past MAX_SHARD the relay refuses the name: a stray entry must not become the open shard.
+		if (Number.isSafeInteger(n) && n >= 0 && n <= MAX_SHARD && String(n) === key) numbers.push(n);
 	}
 	return numbers.sort((a, b) => a - b);
 }
@@ -38,6 +40,7 @@ export function openShardNumber(doc: Y.Doc): number {
 
 /** Opens shard n (idempotent: two devices closing the same full shard agree on n). */
 export function addShard(doc: Y.Doc, n: number, createdAt = Date.now()): void {
+	if (n > MAX_SHARD) throw new RangeError(`No shard past ${MAX_SHARD}: this account is full`);
 	const shards = doc.getMap<number>(SHARDS);
 	if (!shards.has(String(n))) shards.set(String(n), createdAt);
 }

@@ -26,4 +26,8 @@ describe('markdownToPlainText', () => {
 			'<script>alert(1)</script> x'
 		);
 	});
+
+	it('keeps ampersands and character references as written', () => {
+		expect(markdownToPlainText('AT&T &#8212; and **Q&A**')).toBe('AT&T &#8212; and Q&A');
+	});
 });

@@ -49,6 +49,9 @@ function inline(tokens: readonly Token[]): string {
 			if (token.type === 'image') return (token as Tokens.Image).text;
 			if (token.type === 'codespan' || token.type === 'escape')
 				return (token as Tokens.Codespan).text;
+			// marked's text has its character references decoded and bare `&` re-escaped; the raw
+			// run is what the author wrote, references and all (the caller escapes).
+			if (token.type === 'text' && !('tokens' in token && token.tokens)) return token.raw;
 			return 'tokens' in token && token.tokens
 				? inline(token.tokens)
 				: 'text' in token

@@ -52,6 +52,16 @@ describe('schema support', () => {
 		expect(supportedSchemaVersion('shard')).toBe(SHARD_MIGRATIONS.at(-1)!.to);
 	});
 
+	it('pins the versions, so a schema bump without a protocol bump fails here', () => {
+		// Bumping a doc schema means an older relay must refuse the new docs at connect: raise
+		// PROTOCOL_VERSION with it, then update these three numbers together.
+		expect({
+			root: supportedSchemaVersion('root'),
+			shard: supportedSchemaVersion('shard'),
+			protocol: PROTOCOL_VERSION
+		}).toEqual({ root: 1, shard: 2, protocol: 3 });
+	});
+
 	it('reports a doc written by a newer build, and not a current or unversioned one', () => {
 		const doc = new Y.Doc();
 		expect(newerSchema('shard', doc)).toBeNull();

@@ -37,6 +37,8 @@ export async function importThoughts(
 	thoughts: readonly Thought[],
 	onProgress?: Progress
 ): Promise<ImportOutcome> {
+	// The view must have every change seen so far, or a thought not materialised yet reads as new.
+	await flush();
 	const ids = thoughts.map((t) => t.id);
 	const [live, trashed] = await Promise.all([view.thoughts.bulkGet(ids), view.trash.bulkGet(ids)]);
 	const fresh = new Map<ThoughtId, Thought>();

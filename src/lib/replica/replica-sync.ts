@@ -187,5 +187,7 @@ export class ReplicaSync {
 			if (!provider.isSynced || provider.hasUnsyncedChanges) syncing++;
 		}
 		this.#options.onState({ isConnected: this.#isConnected, syncingDocs: syncing });
+		// Everything heard from the relay: only now may old trash go (see Replica.sweepTrash).
+		if (this.#isConnected && syncing === 0) void this.#replica.sweepTrash();
 	}
 }

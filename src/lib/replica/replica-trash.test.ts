@@ -134,7 +134,7 @@ describe('Replica trash', () => {
 		expect(await replica.trash.purgeExpired(now)).toBe(0);
 	});
 
-	it('purges on open what another device trashed long ago', async () => {
+	it('purges what another device trashed long ago, once synced, never before', async () => {
 		const user = 'trash-on-open' as UserId;
 		const first = await Replica.open(user);
 		const stale = await first.capture('trashed on another device, long ago');
@@ -145,9 +145,15 @@ describe('Replica trash', () => {
 			trashThought(doc, fresher, Date.now() - 24 * 60 * 60 * 1000);
 		});
 
+		// An account's replica keeps old trash until its sync client says everything is synced.
 		const second = await Replica.open(user);
 		await second.prepareWrites();
 		await second.close();
+		expect(await onDisk(user, (doc) => listThoughts(doc).length)).toBe(2);
+
+		const synced = await Replica.open(user);
+		await synced.sweepTrash();
+		await synced.close();
 		const left = await onDisk(user, (doc) => listThoughts(doc).map((t) => t.id));
 		expect(left).toEqual([fresher]);
 		const third = await fresh(user);

@@ -6,7 +6,6 @@ import {
 	restoreThought,
 	setPinned,
 	setVisibility,
-	setThoughtText,
 	trashThought,
 	type StoredThought,
 	type Thought,
@@ -29,14 +28,9 @@ import { ReplicaModels } from './replica-models';
 import { ReplicaTrash, type RemovedThought } from './replica-trash';
 import { SchemaGuard } from './schema-guard';
 import { LOCAL_EDIT, ShardSet, type ShardEvents } from './shard-set';
+import { TextWriter } from './text-writer';
 import { ViewDb, type ViewChanges } from './view-db';
-import {
-	dirtyShards,
-	isCurrent,
-	lastPendingSeq,
-	materialiseShard,
-	materialisedShards
-} from './view-store';
+import { catchUpView, lastPendingSeq } from './view-store';
 
 export type { ImportOutcome } from './bulk-thoughts';
 export type { RemovedThought } from './replica-trash';
@@ -71,6 +65,7 @@ export class Replica {
 	#root: PersistedDoc;
 	#shards: ShardSet;
 	#guard = new SchemaGuard();
+	#text = new TextWriter((id) => this.#writableShardOf(id));
 	#listeners = new Set<ChangeListener>();
 	#watchers = new Set<DocWatcher>();
 	#openShardRepair: Promise<void> | undefined;
@@ -104,7 +99,7 @@ export class Replica {
 		const root = await openPersistedDoc(rootDocName(userId));
 		const replica = new Replica(userId, root, view, await lastPendingSeq(view));
 		replica.#guard.check(migrateRoot(root.doc));
-		await replica.#catchUpView();
+		await catchUpView(view, replica.#shards, replica.shardNumbers);
 		replica.#repairTimer = setTimeout(() => void replica.prepareWrites(), REPAIR_DELAY_MS);
 		return replica;
 	}
@@ -122,11 +117,18 @@ export class Replica {
 					// A capture opens the shard again and reports the failure where it is seen.
 					console.error('The open shard could not be loaded', error);
 				});
-		// Once per session, after the open shard: what has been in the trash for 30 days goes.
-		this.#trashPurge ??= this.#openShardRepair.then(() =>
+		// An account's replica purges only once it has synced everything (the sync client calls
+		// sweepTrash): a purge must never beat a restore made on a device not heard from yet.
+		if (this.userId === LOCAL_USER) void this.sweepTrash();
+		return this.#openShardRepair;
+	}
+
+	/** Once per session, after the open shard: what has been in the trash for 30 days goes. */
+	sweepTrash(): Promise<void> {
+		this.#trashPurge ??= (this.#openShardRepair ?? this.prepareWrites()).then(() =>
 			this.#isClosing ? undefined : this.trash.sweep()
 		);
-		return this.#openShardRepair;
+		return this.#trashPurge;
 	}
 
 	/** True when a newer app version wrote these docs: this build must not write to them. */
@@ -183,8 +185,13 @@ export class Replica {
 		return id;
 	}
 
-	async edit(id: ThoughtId, text: string): Promise<void> {
-		setThoughtText(await this.#writableShardOf(id), id, text, LOCAL_EDIT);
+	edit(id: ThoughtId, text: string): Promise<void> {
+		return this.#text.set(id, text);
+	}
+
+	/** Ticks or clears a task box, in the doc's current text; false when nothing changed. */
+	setTask(id: ThoughtId, index: number, checked: boolean): Promise<boolean> {
+		return this.#text.setTask(id, index, checked);
 	}
 
 	async setPinned(id: ThoughtId, pinned: boolean): Promise<void> {
@@ -256,21 +263,6 @@ export class Replica {
 		return { view: this.view, shards: this.#shards, flush: () => this.flush() };
 	}
 
-	/**
-	 * Opens any shard the view is missing or that a previous session edited (it may have died
-	 * before the view caught up). The open shard waits for prepareWrites; others stay closed.
-	 */
-	async #catchUpView(): Promise<void> {
-		const known = await materialisedShards(this.view);
-		const needed = new Set(await dirtyShards(this.view));
-		for (const n of this.shardNumbers) if (!known.has(n)) needed.add(n);
-		for (const n of needed) {
-			const doc = await this.#shards.doc(n);
-			if (!(await isCurrent(this.view, n, doc))) await materialiseShard(this.view, n, doc);
-		}
-		await this.#shards.closeInactive();
-	}
-
 	async #findShard(id: ThoughtId): Promise<number | null> {
 		const row = async () => (await this.view.thoughts.get(id)) ?? (await this.view.trash.get(id));
 		return (await this.#shards.findOpen(id)) ?? (await row())?.shard ?? null;
@@ -282,11 +274,13 @@ export class Replica {
 		return shard;
 	}
 
-	/** The doc of a live thought, for writing: one in the trash is restored before it changes. */
+	/** The doc of a live thought, for writing: one in the trash must be restored first. */
 	async #writableShardOf(id: ThoughtId): Promise<Y.Doc> {
 		const doc = await this.#shards.docForWrite(await this.#shardOf(id));
-		if (readThought(doc, id)?.deletedAt === null) return doc;
-		throw new ReplicaError('not-found', 'That thought is in Recently deleted.');
+		const deletedAt = readThought(doc, id)?.deletedAt;
+		if (deletedAt === null) return doc;
+		const where = deletedAt === undefined ? 'no longer exists' : 'is in Recently deleted';
+		throw new ReplicaError('not-found', `That thought ${where}.`);
 	}
 
 	#emit(changes: ViewChanges): void {

@@ -201,3 +201,28 @@ export async function clearPending(db: ViewDb, shard: number, seq: number): Prom
 export async function lastPendingSeq(db: ViewDb): Promise<number> {
 	return (await db.pending.orderBy('seq').last())?.seq ?? 0;
 }
+
+/** The shards a view catch-up reads (a ShardSet). */
+export interface ShardSource {
+	doc(n: number): Promise<Y.Doc>;
+	closeInactive(): Promise<void>;
+}
+
+/**
+ * Opens any shard the view is missing or that a previous session edited (it may have died
+ * before the view caught up). The open shard waits for prepareWrites; others stay closed.
+ */
+export async function catchUpView(
+	view: ViewDb,
+	shards: ShardSource,
+	numbers: readonly number[]
+): Promise<void> {
+	const known = await materialisedShards(view);
+	const needed = new Set(await dirtyShards(view));
+	for (const n of numbers) if (!known.has(n)) needed.add(n);
+	for (const n of needed) {
+		const doc = await shards.doc(n);
+		if (!(await isCurrent(view, n, doc))) await materialiseShard(view, n, doc);
+	}
+	await shards.closeInactive();
+}

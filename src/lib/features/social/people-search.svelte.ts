@@ -36,6 +36,8 @@ export class PeopleSearch {
 
 	async more(): Promise<void> {
 		if (!this.#next || this.state === 'searching') return;
+		// Marked before the request: a second press while it runs must not fetch the page again.
+		this.state = 'searching';
 		await this.#load(this.#generation, this.query, this.#next);
 	}
 

@@ -27,6 +27,8 @@ export interface ThoughtActions {
 /** How one screen carries out what is done to its thoughts. */
 export interface ThoughtCommands {
 	saveText(id: ThoughtId, text: string): void;
+	/** Ticks or clears task `index`, applied to the thought's current text. */
+	setTask(id: ThoughtId, index: number, checked: boolean): void;
 	setPinned(id: ThoughtId, pinned: boolean): Promise<void>;
 	delete(id: ThoughtId): Promise<void>;
 	/** Where a tag leads (the timeline filters by it). */
@@ -45,6 +47,10 @@ export function thoughtCommands(
 	screen: ScreenChoices
 ): ThoughtCommands {
 	return {
+		setTask: (id, index, checked) =>
+			void replica
+				.setTask(id, index, checked)
+				.catch((e: unknown) => handleError(e, 'Could not tick the task')),
 		saveText: (id, text) =>
 			void replica.edit(id, text).catch((e: unknown) => handleError(e, 'Could not save the edit')),
 		setPinned: (id, pinned) =>
