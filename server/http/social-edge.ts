@@ -55,6 +55,10 @@ export function socialEdge(
 		return profile;
 	};
 
+	// A retry that arrives while the first try still runs waits for it instead of applying again:
+	// the stored key is only written once the first try has answered.
+	const running = new Map<string, { request: string; answer: Promise<Answer> }>();
+
 	return {
 		reader,
 		member(context) {
@@ -79,15 +83,33 @@ export function socialEdge(
 				}
 				return send(context, { status: stored.status, body: replay.body });
 			}
-			take(limits.writes, self.userId);
-			const answer = await run(context, self);
-			if (key && answer.status < 500) {
-				idempotency.save(self.userId, key, {
-					status: answer.status,
-					body: JSON.stringify({ request, body: answer.body ?? null })
-				});
+			const slot = key ? `${self.userId}\n${key}` : '';
+			const first = key ? running.get(slot) : undefined;
+			if (first) {
+				if (first.request !== request) {
+					throw new HttpError(
+						400,
+						'invalid_body',
+						'This idempotency key was used for another request.'
+					);
+				}
+				return send(context, await first.answer);
 			}
-			send(context, answer);
+			take(limits.writes, self.userId);
+			const answer = Promise.resolve(run(context, self));
+			if (key) running.set(slot, { request, answer });
+			try {
+				const done = await answer;
+				if (key && done.status < 500) {
+					idempotency.save(self.userId, key, {
+						status: done.status,
+						body: JSON.stringify({ request, body: done.body ?? null })
+					});
+				}
+				send(context, done);
+			} finally {
+				if (key) running.delete(slot);
+			}
 		}
 	};
 }

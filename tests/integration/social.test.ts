@@ -257,6 +257,18 @@ describe('likes and replies', () => {
 		const thread = (await get('max', `/api/posts/${post.pub}`)).json as Thread;
 		expect(thread.replies.filter((r) => r.text === 'once only')).toHaveLength(1);
 	});
+
+	it('two tries with one key sent together apply once (the second waits for the first)', async () => {
+		const key = 'together-key-0123456789';
+		const path = `/api/posts/${post.pub}/replies`;
+		const tries = await Promise.all(
+			[0, 1, 2].map(() => call('max', 'POST', path, { text: 'sent three times at once' }, key))
+		);
+		expect(new Set(tries.map((t) => t.status))).toEqual(new Set([201]));
+		expect(tries[1].json).toEqual(tries[0].json);
+		const thread = (await get('max', `/api/posts/${post.pub}`)).json as Thread;
+		expect(thread.replies.filter((r) => r.text === 'sent three times at once')).toHaveLength(1);
+	});
 });
 
 describe('unpublishing', () => {
