@@ -76,8 +76,13 @@ test('trash restore on a second device', async ({ browser }) => {
 	const trashed = trashList(b).getByRole('listitem').filter({ hasText: 'bring me back' });
 	await expect(trashed).toContainText('30 days left');
 	await expectNoSeriousViolations(b, 'trash with a thought in it');
+	await expect(trashed.getByRole('button', { name: 'Restore' })).toHaveAccessibleDescription(
+		/bring me back/
+	);
 	await trashed.getByRole('button', { name: 'Restore' }).click();
 	await expect(b.getByText('Nothing here.')).toBeVisible();
+	// The row went: focus did not go with it.
+	await expect(b.getByRole('heading', { name: 'Recently deleted', level: 1 })).toBeFocused();
 	const restored = item(a, 'bring me back');
 	await expect(restored).toBeVisible();
 	await expect(restored.getByRole('button', { name: 'Unpin' })).toHaveAttribute(

@@ -58,8 +58,8 @@ export function thoughtCommands(
 				.setPinned(id, pinned)
 				.catch((e: unknown) => handleError(e, pinned ? 'Could not pin' : 'Could not unpin')),
 		delete: async (id) => {
-			await undo.delete(id);
-			screen.afterDelete?.();
+			// The single-thought screen leaves only once the thought is really gone.
+			if (await undo.delete(id)) screen.afterDelete?.();
 		},
 		showTag: (tag) => screen.showTag(tag)
 	};

@@ -15,15 +15,18 @@ export class UndoDelete {
 		this.#replica = replica;
 	}
 
-	async delete(id: ThoughtId): Promise<void> {
+	/** True once the thought is in the trash; a failure is reported here. */
+	async delete(id: ThoughtId): Promise<boolean> {
 		try {
 			this.last = await this.#replica.remove(id);
 			notices.show('info', 'Thought deleted: in Recently deleted for 30 days.', {
 				label: 'Undo',
 				run: () => void this.undo()
 			});
+			return true;
 		} catch (error) {
 			handleError(error, 'Could not delete the thought');
+			return false;
 		}
 	}
 
