@@ -1,4 +1,5 @@
 import { and, count, eq, gte, lt, lte, ne, sql, sum } from 'drizzle-orm';
+import { param } from './param.sql';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from './open';
 import { follows, likes, postViews, posts, replies } from './schema';
@@ -31,8 +32,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 type Series = Exclude<keyof DailyActivity, 'day'>;
 const SERIES: Series[] = ['likes', 'replies', 'followers', 'views'];
 
-/** A named slot, bound when the prepared statement runs. */
-const param = sql.placeholder;
 const author = param('author');
 const from = param('from');
 const to = param('to');

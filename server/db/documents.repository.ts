@@ -1,4 +1,5 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { param } from './param.sql';
 import {
 	StorageError,
 	type DocumentStore,
@@ -9,8 +10,6 @@ import {
 import { excluded } from './excluded.sql';
 import type { Db } from './open';
 import { documentUpdates, documents, storageUsage } from './schema';
-
-const at = sql.placeholder;
 
 /**
  * The SQLite adapter of the relay's DocumentStore: an append-only update log plus a compacted
@@ -41,27 +40,27 @@ export class DocumentsRepository implements DocumentStore {
 	constructor(db: Db) {
 		this.#append = db
 			.insert(documentUpdates)
-			.values({ name: at('name'), update: at('update'), createdAt: at('now') })
+			.values({ name: param('name'), update: param('update'), createdAt: param('now') })
 			.prepare();
 		this.#state = db
 			.select({ state: documents.state })
 			.from(documents)
-			.where(eq(documents.name, at('name')))
+			.where(eq(documents.name, param('name')))
 			.prepare();
 		this.#updates = db
 			.select({ seq: documentUpdates.seq, update: documentUpdates.update })
 			.from(documentUpdates)
-			.where(eq(documentUpdates.name, at('name')))
+			.where(eq(documentUpdates.name, param('name')))
 			.orderBy(asc(documentUpdates.seq))
 			.prepare();
 		this.#upsert = db
 			.insert(documents)
 			.values({
-				name: at('name'),
-				userId: at('userId'),
-				state: at('state'),
-				bytes: at('bytes'),
-				updatedAt: at('now')
+				name: param('name'),
+				userId: param('userId'),
+				state: param('state'),
+				bytes: param('bytes'),
+				updatedAt: param('now')
 			})
 			.onConflictDoUpdate({
 				target: documents.name,
@@ -74,21 +73,21 @@ export class DocumentsRepository implements DocumentStore {
 			.prepare();
 		this.#prune = db
 			.delete(documentUpdates)
-			.where(and(eq(documentUpdates.name, at('name')), lte(documentUpdates.seq, at('upTo'))))
+			.where(and(eq(documentUpdates.name, param('name')), lte(documentUpdates.seq, param('upTo'))))
 			.prepare();
 		this.#stateBytes = db
 			.select({ bytes: documents.bytes })
 			.from(documents)
-			.where(eq(documents.name, at('name')))
+			.where(eq(documents.name, param('name')))
 			.prepare();
 		this.#logBytes = db
 			.select({ bytes: sql<number>`coalesce(sum(length(${documentUpdates.update})), 0)` })
 			.from(documentUpdates)
-			.where(and(eq(documentUpdates.name, at('name')), lte(documentUpdates.seq, at('upTo'))))
+			.where(and(eq(documentUpdates.name, param('name')), lte(documentUpdates.seq, param('upTo'))))
 			.prepare();
 		this.#addUsage = db
 			.insert(storageUsage)
-			.values({ userId: at('userId'), bytes: at('bytes') })
+			.values({ userId: param('userId'), bytes: param('bytes') })
 			.onConflictDoUpdate({
 				target: storageUsage.userId,
 				set: { bytes: sql`${storageUsage.bytes} + ${excluded(storageUsage.bytes)}` }
@@ -97,7 +96,7 @@ export class DocumentsRepository implements DocumentStore {
 		this.#usage = db
 			.select({ bytes: storageUsage.bytes })
 			.from(storageUsage)
-			.where(eq(storageUsage.userId, at('userId')))
+			.where(eq(storageUsage.userId, param('userId')))
 			.prepare();
 		// Transactions are better-sqlite3's, built once: drizzle's db.transaction() builds a
 		// transaction object on every call, which cost the group commit ~40% of its CPU in a

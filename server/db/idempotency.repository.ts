@@ -1,4 +1,5 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
+import { param } from './param.sql';
 import type { Db } from './open';
 import { idempotencyKeys } from './schema';
 
@@ -9,9 +10,6 @@ export interface StoredAnswer {
 
 /** Answers kept this long; an outbox older than that replays as a new request. */
 const KEEP_MS = 7 * 24 * 60 * 60 * 1000;
-
-/** A named slot, bound when the prepared statement runs. */
-const param = sql.placeholder;
 
 /** Prepared once: every social mutation reads and writes its key. */
 function statements(db: Db) {

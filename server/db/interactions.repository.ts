@@ -1,4 +1,5 @@
 import { and, count, desc, eq, exists, inArray, isNotNull, notInArray, or, sql } from 'drizzle-orm';
+import { param } from './param.sql';
 import type { AuthorSummary, FeedPost, PostVisibility, Reply } from '../../sync/protocol/social';
 import type { Db } from './open';
 import { AFTER_CURSOR, type PostCursor } from './posts.repository';
@@ -19,8 +20,6 @@ export interface NewReply {
 	createdAt: number;
 }
 
-/** A named slot, bound when the prepared statement runs. */
-const param = sql.placeholder;
 const viewer = param('viewer');
 
 /** The author of the row: `users` joined, `profiles` left-joined (no row until edited). */

@@ -1,4 +1,5 @@
 import { and, count, desc, eq, isNotNull, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { param } from './param.sql';
 import type { AppNotification, NotificationType } from '../../sync/protocol/social';
 import type { Db } from './open';
 import { blocks, notifications, posts, profiles, replies, users } from './schema';
@@ -14,8 +15,6 @@ export interface NewNotification {
 	replyId?: string | null;
 }
 
-/** A named slot, bound when the prepared statement runs. */
-const param = sql.placeholder;
 const viewer = param('viewer');
 
 /**

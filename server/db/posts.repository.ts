@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { param } from './param.sql';
 import type { Db } from './open';
 import { postClaims, posts } from './schema';
 
@@ -34,9 +35,6 @@ export interface ReplaceOutcome {
 	changed: number;
 	removed: number;
 }
-
-/** A named slot, bound when the prepared statement runs. */
-const param = sql.placeholder;
 
 /**
  * Strictly after the page's cursor, newest first: a row-value comparison (SQLite and pg), so

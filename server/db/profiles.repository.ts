@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, isNotNull, lt, notExists, sql } from 'drizzle-orm';
+import { param } from './param.sql';
 import type { AuthorSummary, ProfileInput } from '../../sync/protocol/social';
 import { excluded } from './excluded.sql';
 import type { Db } from './open';
@@ -8,9 +9,6 @@ export interface ProfileRow extends AuthorSummary {
 	userId: string;
 	bio: string;
 }
-
-/** A named slot, bound when the prepared statement runs. */
-const param = sql.placeholder;
 
 /** Prepared once: every profile page, post page and signed-in request reads a profile. */
 function statements(db: Db) {

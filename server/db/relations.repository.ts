@@ -1,11 +1,9 @@
 import { and, count, desc, eq, exists, or, sql, type SQL } from 'drizzle-orm';
+import { param } from './param.sql';
 import type { Relationship } from '../../sync/protocol/social';
 import { excluded } from './excluded.sql';
 import type { Db } from './open';
 import { blocks, follows, mutes, users } from './schema';
-
-/** A named slot, bound when the prepared statement runs. */
-const param = sql.placeholder;
 
 /** Prepared once: profile pages and every social action read the relationship. */
 function statements(db: Db) {

@@ -1,4 +1,4 @@
-import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { mkdtempSync } from 'node:fs';
@@ -82,4 +82,28 @@ export async function expectNoSeriousViolations(page: Page, state: string): Prom
 		})
 		.join('\n');
 	expect(serious, `axe violations on ${state}:\n${report}`).toEqual([]);
+}
+
+const PASSWORD = 'a long test passphrase';
+
+export function syncStatus(page: Page) {
+	return page.getByRole('status', { name: 'Sync status' });
+}
+
+/** A new browser profile on the home screen, not signed in. */
+export async function openDevice(browser: Browser): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto('/');
+	await expect(syncStatus(page)).toHaveText('Local only');
+	return page;
+}
+
+/** Signs in (or creates the account) and waits until everything is synced. */
+export async function signIn(page: Page, username: string, button: 'Sign in' | 'Create account') {
+	await page.goto('/login');
+	await page.getByRole('textbox', { name: 'Username' }).fill(username);
+	await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+	await page.getByRole('button', { name: button }).click();
+	await expect(page).toHaveURL('/');
+	await expect(syncStatus(page)).toHaveText('Synced');
 }

@@ -1,27 +1,5 @@
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { capture, timeline } from './support';
-
-const password = 'a long test passphrase';
-
-function status(page: Page) {
-	return page.getByRole('status', { name: 'Sync status' });
-}
-
-async function openDevice(browser: Browser): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto('/');
-	await expect(status(page)).toHaveText('Local only');
-	return page;
-}
-
-async function signIn(page: Page, username: string, button: 'Sign in' | 'Create account') {
-	await page.goto('/login');
-	await page.getByRole('textbox', { name: 'Username' }).fill(username);
-	await page.getByRole('textbox', { name: 'Password' }).fill(password);
-	await page.getByRole('button', { name: button }).click();
-	await expect(page).toHaveURL('/');
-	await expect(status(page)).toHaveText('Synced');
-}
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { capture, openDevice, signIn, syncStatus as status, timeline } from './support';
 
 async function editThought(
 	page: Page,

@@ -1,11 +1,11 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { capture, expectNoSeriousViolations } from './support';
-
-const password = 'a long test passphrase';
-
-function status(page: Page) {
-	return page.getByRole('status', { name: 'Sync status' });
-}
+import { expect, test, type Page } from '@playwright/test';
+import {
+	capture,
+	expectNoSeriousViolations,
+	openDevice,
+	signIn,
+	syncStatus as status
+} from './support';
 
 function trashList(page: Page) {
 	return page.getByRole('list', { name: 'Recently deleted thoughts' });
@@ -18,22 +18,6 @@ function item(page: Page, text: string) {
 
 function everyItem(page: Page, text: string) {
 	return page.getByRole('main').getByRole('listitem').filter({ hasText: text });
-}
-
-async function openDevice(browser: Browser): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto('/');
-	await expect(status(page)).toHaveText('Local only');
-	return page;
-}
-
-async function signIn(page: Page, username: string, button: 'Sign in' | 'Create account') {
-	await page.goto('/login');
-	await page.getByRole('textbox', { name: 'Username' }).fill(username);
-	await page.getByRole('textbox', { name: 'Password' }).fill(password);
-	await page.getByRole('button', { name: button }).click();
-	await expect(page).toHaveURL('/');
-	await expect(status(page)).toHaveText('Synced');
 }
 
 /** Through the Data screen, as a person would find it. */
