@@ -19,6 +19,12 @@ export interface AwarenessLimits {
 export type AwarenessProblem =
 	'awareness rate' | 'foreign awareness client' | 'awareness too large' | 'malformed awareness';
 
+interface Entries {
+	problem: AwarenessProblem | null;
+	/** Whether any entry is newer than the document's: an echo of known states is not. */
+	fresh: boolean;
+}
+
 /**
  * Every awareness update makes Hocuspocus 3.4 list all the document's states, so a socket that
  * announces thousands of client ids grows memory and CPU for everyone. A connection may announce
@@ -46,35 +52,47 @@ export class AwarenessGuard {
 		update: Uint8Array,
 		knownClock: (client: number) => number | undefined
 	): AwarenessProblem | null {
-		if (this.#isOverRate(connection)) return 'awareness rate';
 		const announced = this.#announced.get(connection) ?? new Set<number>();
 		this.#announced.set(connection, announced);
+		let entries: Entries;
 		try {
-			return this.#entriesProblem(update, announced, knownClock);
+			entries = this.#read(update, announced, knownClock);
 		} catch {
 			return 'malformed awareness';
 		}
+		if (entries.problem) return entries.problem;
+		// A provider echoes every state it receives, so a sibling device's flapping connection makes
+		// several frames a second that change nothing here: only news is charged to the rate.
+		if (entries.fresh && this.#isOverRate(connection)) return 'awareness rate';
+		return null;
 	}
 
-	#entriesProblem(
+	#read(
 		update: Uint8Array,
 		announced: Set<number>,
 		knownClock: (client: number) => number | undefined
-	): AwarenessProblem | null {
+	): Entries {
 		const decoder = decoding.createDecoder(update);
 		const count = decoding.readVarUint(decoder);
+		let fresh = false;
 		for (let i = 0; i < count; i++) {
 			const client = decoding.readVarUint(decoder);
 			const clock = decoding.readVarUint(decoder);
 			const state = decoding.readVarString(decoder);
 			// UTF-16 length: at most the byte count, so a state just over the cap in bytes but not
 			// in characters passes; the frame as a whole stays under the relay's awareness cap.
-			if (state.length > this.limits.maxAwarenessStateBytes) return 'awareness too large';
-			if (announced.has(client) || clock <= (knownClock(client) ?? -1)) continue;
-			if (announced.size >= this.limits.maxAwarenessClients) return 'foreign awareness client';
+			if (state.length > this.limits.maxAwarenessStateBytes) {
+				return { problem: 'awareness too large', fresh };
+			}
+			const known = knownClock(client);
+			if (known === undefined || clock > known) fresh = true;
+			if (announced.has(client) || clock <= (known ?? -1)) continue;
+			if (announced.size >= this.limits.maxAwarenessClients) {
+				return { problem: 'foreign awareness client', fresh };
+			}
 			announced.add(client);
 		}
-		return null;
+		return { problem: null, fresh };
 	}
 
 	#isOverRate(connection: Connection): boolean {

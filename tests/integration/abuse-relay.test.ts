@@ -315,9 +315,35 @@ describe('awareness floods', () => {
 		const socket = await RawSocket.open(t, mallory);
 		await socket.authenticate(name);
 		for (let i = 0; i < 100 && socket.closed === null; i++) {
-			socket.ws.send(awareness(awarenessFlood(701, 1, `{"n":${i}}`)));
+			socket.ws.send(awareness(awarenessFlood(701, 1, `{"n":${i}}`, i + 1)));
 		}
 		expect(await socket.closeCode()).toBe(CLOSE.tooMuch.code);
+	});
+
+	it('does not charge the rate for echoes of states the relay holds', async () => {
+		// A provider sends back every state it receives: three devices whose connections flap
+		// make a burst of these (the chaos suite once closed a real client for it).
+		const socket = await RawSocket.open(t, mallory);
+		try {
+			await socket.authenticate(name);
+			socket.ws.send(awareness(awarenessFlood(801, 1, '{"n":1}', 5)));
+			expect(await socket.roundTrip(name)).toBe(true); // the relay now holds clock 5
+			const before = await rejectedCount(t);
+			const echoes = DEFAULT_GUARD_LIMITS.awarenessPerSecond * 8; // four times the burst
+			for (let i = 0; i < echoes; i++) {
+				socket.ws.send(awareness(awarenessFlood(801, 1, '{"n":1}', 5)));
+			}
+			expect(await socket.roundTrip(name)).toBe(true);
+			expect(await rejectedCount(t)).toBe(before);
+			expect(socket.closed).toBeNull();
+			// News still counts: the same connection is closed once it sends fresh clocks too fast.
+			for (let i = 0; i < 100 && socket.closed === null; i++) {
+				socket.ws.send(awareness(awarenessFlood(801, 1, `{"n":${i}}`, 6 + i)));
+			}
+			expect(await socket.closeCode()).toBe(CLOSE.tooMuch.code);
+		} finally {
+			await socket.close();
+		}
 	});
 });
 
@@ -461,6 +487,17 @@ class RawSocket {
 		this.ws.send(authMessage(name, await relayToken(this.t.base, this.account)));
 		const reply = await this.until(() => this.replies.find((r) => r.type === 2), 5000);
 		if (reply?.sub !== 2) throw new Error(`could not authenticate ${name}`);
+	}
+
+	/** Whether a sync step 1 sent now is answered: everything sent before it was handled. */
+	async roundTrip(name: string): Promise<boolean> {
+		const from = this.replies.length;
+		this.ws.send(syncMessage(name, 0, Y.encodeStateVector(new Y.Doc())));
+		const answer = () =>
+			this.closed !== null
+				? false
+				: this.replies.slice(from).some((r) => r.type === 0) || undefined;
+		return (await this.until(answer, 5000)) ?? false;
 	}
 
 	/** The code the relay closes this socket with (null if it stays open for 10 s). */

@@ -100,12 +100,12 @@ function oneCharInserts(inserts: Insert[]): Uint8Array {
 }
 
 /** An awareness update (y-protocols encoding) announcing `count` client ids from `first`. */
-export function awarenessFlood(first: number, count: number, state = '{}'): Uint8Array {
+export function awarenessFlood(first: number, count: number, state = '{}', clock = 1): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, count);
 	for (let i = 0; i < count; i++) {
 		encoding.writeVarUint(encoder, first + i);
-		encoding.writeVarUint(encoder, 1); // clock
+		encoding.writeVarUint(encoder, clock);
 		encoding.writeVarString(encoder, state);
 	}
 	return encoding.toUint8Array(encoder);
