@@ -44,6 +44,9 @@ export default defineConfig({
 					'client/**/*.{js,mjs,css,ico,png,svg,webp,webmanifest,wasm,woff2,json,txt,onnx}',
 					'prerendered/**/*.{html,json}'
 				],
+				// onnxruntime-web's GPU build (src/lib/ai/webgpu-runtime.ts) loads only for a model set
+				// to run on WebGPU: its 28 MB wasm is never precached.
+				globIgnores: ['client/**/ort-wasm-simd-threaded.jsep*.wasm'],
 				maximumFileSizeToCacheInBytes: 32 * 1024 * 1024
 			},
 			kit: { includeVersionFile: true }
@@ -52,7 +55,7 @@ export default defineConfig({
 	test: {
 		include: [
 			'{src,sync,server,scripts,models}/**/*.test.ts',
-			'tests/{integration,lint}/**/*.test.ts'
+			'tests/{integration,lint,ai}/**/*.test.ts'
 		],
 		environment: 'node',
 		testTimeout: 20_000

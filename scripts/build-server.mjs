@@ -1,11 +1,13 @@
 import { build } from 'esbuild';
 
 // Node 20 cannot run TypeScript, so `npm start` runs this bundle. npm packages stay external.
-// The embedding worker is its own entry: worker threads start from a file, found beside main.js.
+// Workers are entries of their own: a worker thread or a forked process starts from a file,
+// found beside main.js (the embedding worker, the model probe's child process).
 await build({
 	entryPoints: {
 		main: 'server/main.ts',
-		'embed-worker': 'server/ai/embed-worker.ts'
+		'embed-worker': 'server/ai/embed-worker.ts',
+		'model-probe-process': 'server/ai/model-probe-process.ts'
 	},
 	outdir: 'dist/server',
 	bundle: true,

@@ -35,6 +35,11 @@ export interface Config {
 	/** Socket limits, and per-update, per-user CPU and awareness limits (message-guard.ts). */
 	relay: RelayLimits & Partial<GuardLimits>;
 	ai: AiConfig;
+	/**
+	 * The blob store (/api/blobs): the largest blob, and requests per user per minute. Blobs count
+	 * against the same storage quota as documents (`relay.storageQuotaBytes`).
+	 */
+	blobs: { maxBytes: number; requestsPerMinute: number };
 }
 
 /** The server fallback for embeddings (POST /api/ai/embed). */
@@ -161,6 +166,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 			queueLength: integer(env.AI_QUEUE_LENGTH, 16, 0, 10_000, 'AI_QUEUE_LENGTH'),
 			jobTimeoutMs: 10_000,
 			embedsPerMinute: integer(env.AI_EMBEDS_PER_MINUTE, 60, 1, 1_000_000, 'AI_EMBEDS_PER_MINUTE')
+		},
+		blobs: {
+			// 64 MB: the cap on-device models are validated against (a quantised small embedder).
+			maxBytes: integer(env.BLOB_MAX_MB, 64, 1, 4096, 'BLOB_MAX_MB') * MB,
+			requestsPerMinute: integer(
+				env.BLOB_REQUESTS_PER_MINUTE,
+				300,
+				1,
+				1_000_000,
+				'BLOB_REQUESTS_PER_MINUTE'
+			)
 		}
 	};
 }

@@ -5,7 +5,9 @@ import { InferencePool } from './ai/inference-pool';
 import { spawnEmbedWorker } from './ai/spawn-embed-worker';
 import { loadStaticModels } from './ai/static-models';
 import type { Config } from './config';
+import { BlobFiles } from './blobs/blob-files';
 import { AnalyticsRepository } from './db/analytics.repository';
+import { BlobsRepository } from './db/blobs.repository';
 import { DocumentsRepository } from './db/documents.repository';
 import { IdempotencyRepository } from './db/idempotency.repository';
 import { InteractionsRepository } from './db/interactions.repository';
@@ -21,6 +23,7 @@ import { UsersRepository } from './db/users.repository';
 import { aiRoutes } from './http/ai.routes';
 import { analyticsRoutes, postViewCounter } from './http/analytics.routes';
 import { authRoutes } from './http/auth.routes';
+import { blobRoutes } from './http/blob.routes';
 import { publicRoutes } from './http/public.routes';
 import { SiteOrigin } from './http/site-origin';
 import { pushRoutes } from './http/push.routes';
@@ -31,6 +34,7 @@ import { createRelay, type Relay } from './relay/relay';
 import { loadSecret } from './secrets';
 import { AnalyticsService } from './services/analytics.service';
 import { AuthService } from './services/auth.service';
+import { BlobService } from './services/blob.service';
 import { EmbedService } from './services/embed.service';
 import { PublishingService } from './services/publishing.service';
 import { PushService } from './services/push.service';
@@ -142,6 +146,11 @@ export function createServices(
 		new RateLimiter(config.ai.embedsPerMinute, 60_000),
 		metrics
 	);
+	const blobs = new BlobService(
+		new BlobsRepository(database.db),
+		new BlobFiles(join(config.dataDir, 'blobs')),
+		{ maxBytes: config.blobs.maxBytes, quotaBytes: config.relay.storageQuotaBytes }
+	);
 	const routes = [
 		...authRoutes(
 			auth,
@@ -160,6 +169,7 @@ export function createServices(
 			postViewCounter(auth, analytics)
 		),
 		...analyticsRoutes(auth, analytics),
+		...blobRoutes(auth, blobs, new RateLimiter(config.blobs.requestsPerMinute, 60_000)),
 		...pushRoutes(
 			auth,
 			push,

@@ -6,7 +6,7 @@
  * `npx tsx models/eval/evaluate.ts` writes models/EVAL.md.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as prettier from 'prettier';
@@ -28,6 +28,7 @@ import type { ThoughtId } from '../../sync/ids';
 import { readStaticTable } from '../static-onnx';
 import { CUTS, LIBRARY_SIZE, SAMPLES, pickCut, sweepWeakCut, type CutRow } from './small-libraries';
 import { osaDistance } from './typo-distance';
+import { sectionOf, withSection } from './tagger-section';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EVAL_DIR = import.meta.dirname;
@@ -519,7 +520,9 @@ export function renderReport(result: Evaluation): string {
 
 async function main(): Promise<void> {
 	const result = await evaluate();
-	const markdown = renderReport(result);
+	// The tagger's section is tagger.ts's to write: kept as it is.
+	const tagger = existsSync(REPORT) ? sectionOf(readFileSync(REPORT, 'utf8')) : null;
+	const markdown = tagger ? withSection(renderReport(result), tagger) : renderReport(result);
 	// Formatted as `npm run lint` expects, so regenerating never fails prettier --check.
 	const config = (await prettier.resolveConfig(REPORT)) ?? {};
 	writeFileSync(REPORT, await prettier.format(markdown, { ...config, filepath: REPORT }));

@@ -1,4 +1,4 @@
-import { blob, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 export const users = sqliteTable('users', {
 	id: text('id').primaryKey(),
@@ -50,9 +50,10 @@ export const documentUpdates = sqliteTable(
 );
 
 /**
- * Bytes each user's documents hold (compacted states plus the update log), kept by the
- * documents repository in the same transaction as every append and compaction, so the relay's
- * quota check is one primary-key read per update.
+ * Bytes each user holds on the server: documents (compacted states plus the update log, kept by
+ * the documents repository in the same transaction as every append and compaction) and blobs
+ * (kept by the blobs repository with each row), so one quota covers both and the relay's check
+ * is one primary-key read per update.
  */
 export const storageUsage = sqliteTable('storage_usage', {
 	userId: text('user_id').primaryKey(),
@@ -114,3 +115,21 @@ export const postClaims = sqliteTable('post_claims', {
 		.references(() => users.id, { onDelete: 'cascade' }),
 	claimedAt: integer('claimed_at').notNull()
 });
+
+/**
+ * Content-addressed bytes a user stored (model artifacts, later attachments): the bytes live on
+ * disk under DATA_DIR/blobs/<user>/<sha256>, this row says the owner has them. The same sha256
+ * stored by two users is two rows and two files: nobody reaches another's blob by its hash.
+ */
+export const blobs = sqliteTable(
+	'blobs',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		sha256: text('sha256').notNull(),
+		size: integer('size').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(table) => [primaryKey({ columns: [table.userId, table.sha256] })]
+);

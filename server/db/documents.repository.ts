@@ -7,9 +7,10 @@ import {
 	type StorageErrorCode,
 	type StoredDocument
 } from '../relay/document-store';
-import { excluded } from './excluded.sql';
 import type { Db } from './open';
-import { documentUpdates, documents, storageUsage } from './schema';
+import { excluded } from './excluded.sql';
+import { documentUpdates, documents } from './schema';
+import { storageUsageStatements } from './storage-usage.sql';
 
 /**
  * The SQLite adapter of the relay's DocumentStore: an append-only update log plus a compacted
@@ -85,19 +86,9 @@ export class DocumentsRepository implements DocumentStore {
 			.from(documentUpdates)
 			.where(and(eq(documentUpdates.name, param('name')), lte(documentUpdates.seq, param('upTo'))))
 			.prepare();
-		this.#addUsage = db
-			.insert(storageUsage)
-			.values({ userId: param('userId'), bytes: param('bytes') })
-			.onConflictDoUpdate({
-				target: storageUsage.userId,
-				set: { bytes: sql`${storageUsage.bytes} + ${excluded(storageUsage.bytes)}` }
-			})
-			.prepare();
-		this.#usage = db
-			.select({ bytes: storageUsage.bytes })
-			.from(storageUsage)
-			.where(eq(storageUsage.userId, param('userId')))
-			.prepare();
+		const usage = storageUsageStatements(db);
+		this.#addUsage = usage.add;
+		this.#usage = usage.read;
 		// Transactions are better-sqlite3's, built once: drizzle's db.transaction() builds a
 		// transaction object on every call, which cost the group commit ~40% of its CPU in a
 		// microbenchmark (4 updates per batch). The statements inside are drizzle's all the same.

@@ -31,6 +31,7 @@ describe('openDatabase', () => {
 			.all()
 			.map((row) => (row as { name: string }).name);
 		expect(tables).toEqual([
+			'blobs',
 			'blocks',
 			'document_updates',
 			'documents',

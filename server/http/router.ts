@@ -9,7 +9,7 @@ export interface RouteContext {
 }
 
 export interface Route {
-	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+	method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 	path: RegExp;
 	handle(context: RouteContext): Promise<void> | void;
 }

@@ -16,8 +16,9 @@ export interface DocumentStore {
 	/** Replaces the state and drops the updates up to `upToSeq` it now contains, atomically. */
 	compact(name: string, userId: string, state: Uint8Array, upToSeq: number, now?: number): void;
 	/**
-	 * Bytes a user's documents hold: their compacted states plus their updates not yet compacted,
-	 * kept current by append and compact (the storage quota reads it before every update).
+	 * Bytes a user holds on the server: their documents' compacted states and updates not yet
+	 * compacted (kept current by append and compact) plus their blobs, which the blob store counts
+	 * in the same counter. The storage quota reads it before every update.
 	 */
 	usage(userId: string): number;
 }

@@ -14,7 +14,8 @@ const GRACE = 0.01;
 
 /**
  * The per-user storage quota over the documents' bytes (states plus update log, counted by the
- * store in the same transaction as each write). An update is checked before it is appended:
+ * store in the same transaction as each write) and the blobs' (counted by the blob store in the
+ * same counter: a model file takes room a thought could have used). An update is checked before it is appended:
  * one that does not fit is never stored nor acknowledged, so its client keeps it. Updates that
  * wait in the group-commit window are not in the store's count yet: they are reserved here.
  */

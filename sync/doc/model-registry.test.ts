@@ -8,6 +8,7 @@ import {
 	setActiveEmbedder,
 	type ModelEntry
 } from './model-registry';
+import { listVersions } from './model-versions';
 
 const builtin: ModelEntry = {
 	id: 'glove-sif-50k',
@@ -65,5 +66,19 @@ describe('model registry', () => {
 		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
 		expect(listModels(a).map((m) => m.id)).toEqual(['glove-sif-50k', 'minilm']);
 		expect(listModels(b)).toEqual(listModels(a));
+	});
+
+	it('gives each entry a version whose id two devices derive alike', () => {
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		registerModel(a, builtin);
+		registerModel(b, { ...builtin });
+		Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+		expect(listVersions(a)).toHaveLength(1);
+		expect(listVersions(a)[0]).toMatchObject({ model: builtin.id, format: 'static', dims: [100] });
+		registerModel(a, { ...builtin, version: '1.1.0' });
+		const ids = listVersions(a).map((x) => x.id);
+		expect(new Set(ids).size).toBe(2);
+		expect(ids.every((id) => id.startsWith(`${builtin.id}-`))).toBe(true);
 	});
 });

@@ -1,18 +1,28 @@
 import * as v from 'valibot';
 import type * as Y from 'yjs';
+import { contentHash } from '../content-hash';
+import { MODEL_ID } from './model-version-schema';
+import {
+	activateEmbedder,
+	activeEmbedderModel,
+	addVersion,
+	aliasesOf,
+	getVersion,
+	observeVersions,
+	type ModelVersion
+} from './model-versions';
 
 /**
- * The user's model registry, in the root doc: every embedder they can use (the built-in one,
- * downloaded transformer models, their own files), its version, and which one is active.
- * Entries are whole JSON values per key (last writer wins per model), and both maps are
- * top-level, so concurrent edits on two devices merge.
+ * The user's embedders, in the root doc: every one they can use (the built-in one, downloaded
+ * transformer models, their own files), where its files are, and which one is active. Entries
+ * are whole JSON values per key (last writer wins per model) in top-level maps, so concurrent
+ * edits on two devices merge. Since root schema 2 each entry also has a version
+ * (`model-versions.ts`) whose id is derived from the entry, so devices agree on it.
  */
 const MODELS = 'models';
-const AI = 'ai';
-const ACTIVE_EMBEDDER = 'activeEmbedder';
 
 export const ModelEntrySchema = v.object({
-	id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/)),
+	id: v.pipe(v.string(), v.regex(MODEL_ID)),
 	name: v.pipe(v.string(), v.maxLength(120)),
 	version: v.pipe(v.string(), v.maxLength(40)),
 	/** static: our own ONNX + vocab format; transformers: a transformers.js model folder. */
@@ -40,31 +50,69 @@ export function getModel(doc: Y.Doc, id: string): ModelEntry | null {
 	return parsed.success ? parsed.output : null;
 }
 
-/** Adds or updates an entry (e.g. a new built-in version); a no-op when nothing changed. */
+/** Adds or updates an entry and its version (e.g. a new built-in); a no-op when nothing changed. */
 export function registerModel(doc: Y.Doc, entry: ModelEntry): void {
 	const current = getModel(doc, entry.id);
-	if (current && JSON.stringify(current) === JSON.stringify(entry)) return;
-	doc.getMap(MODELS).set(entry.id, { ...entry });
+	const version = entryVersion(entry);
+	doc.transact(() => {
+		if (!current || JSON.stringify(current) !== JSON.stringify(entry)) {
+			doc.getMap(MODELS).set(entry.id, { ...entry });
+		}
+		if (!getVersion(doc, version.id)) addVersion(doc, version);
+	});
 }
 
-export function activeEmbedderId(doc: Y.Doc): string | null {
-	const id = doc.getMap(AI).get(ACTIVE_EMBEDDER);
-	return typeof id === 'string' && getModel(doc, id) ? id : null;
-}
-
-export function setActiveEmbedder(doc: Y.Doc, id: string): void {
-	if (!getModel(doc, id)) throw new Error(`Unknown model ${id}`);
-	doc.getMap(AI).set(ACTIVE_EMBEDDER, id);
-}
-
-export function observeModels(doc: Y.Doc, onChange: () => void): () => void {
-	const models = doc.getMap(MODELS);
-	const ai = doc.getMap(AI);
-	const handler = () => onChange();
-	models.observe(handler);
-	ai.observe(handler);
-	return () => {
-		models.unobserve(handler);
-		ai.unobserve(handler);
+/**
+ * The version an entry stands for. Its id comes from the entry's id and version string, so two
+ * devices migrating or registering the same entry at once write the same value.
+ */
+export function entryVersion(entry: ModelEntry): ModelVersion {
+	return {
+		id: `${entry.id.slice(0, 50)}-${contentHash(JSON.stringify([entry.id, entry.version]))}`,
+		model: entry.id,
+		name: entry.name || entry.id,
+		task: 'embed',
+		format: entry.kind,
+		source: entry.source,
+		sha256: null,
+		size: 0,
+		signature: { inputs: [], outputs: [] },
+		dims: [entry.dims],
+		device: '',
+		createdAt: Number.isFinite(entry.addedAt) ? Math.max(0, entry.addedAt) : 0
 	};
+}
+
+/** Root schema 2: every entry gets its version. The embed alias then reads from the active embedder. */
+export function addEntryVersions(doc: Y.Doc): void {
+	for (const entry of listModels(doc)) {
+		const version = entryVersion(entry);
+		if (!getVersion(doc, version.id)) addVersion(doc, version);
+	}
+}
+
+/**
+ * The active embedder's model id: the embed alias's model, or (for an entry from before
+ * versions) the entry the active embedder names; null when neither is set.
+ */
+export function activeEmbedderId(doc: Y.Doc): string | null {
+	const active = aliasesOf(doc, 'embed').active;
+	if (active) return getVersion(doc, active)?.model ?? null;
+	const id = activeEmbedderModel(doc);
+	return id && getModel(doc, id) ? id : null;
+}
+
+/** Moves the embed alias to the model (its active or newest version); throws for an unknown one. */
+export function setActiveEmbedder(doc: Y.Doc, id: string): void {
+	const entry = getModel(doc, id);
+	doc.transact(() => {
+		// An entry a device from before versions added has none yet.
+		if (entry) registerModel(doc, entry);
+		activateEmbedder(doc, id);
+	});
+}
+
+/** Calls back once per change to the entries, versions or aliases; returns the stop. */
+export function observeModels(doc: Y.Doc, onChange: () => void): () => void {
+	return observeVersions(doc, onChange, [MODELS]);
 }

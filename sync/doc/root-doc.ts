@@ -1,11 +1,13 @@
 import type * as Y from 'yjs';
 import { runMigrations, type Migration, type MigrationOutcome } from './migrations';
 import { MAX_SHARD } from '../doc-names';
+import { addEntryVersions } from './model-registry';
 
 /**
  * The root doc lists the user's shards (shard number → creation time). The highest number is
  * the open shard that new thoughts go into. The map is top-level so that devices which create
- * it concurrently merge instead of overwriting each other.
+ * it concurrently merge instead of overwriting each other. The root also holds the model registry
+ * (`model-registry.ts`, `model-versions.ts`).
  */
 const SHARDS = 'shards';
 
@@ -17,6 +19,11 @@ export const ROOT_MIGRATIONS: readonly Migration[] = [
 			const shards = doc.getMap<number>(SHARDS);
 			if (!shards.has('0')) shards.set('0', 0);
 		}
+	},
+	{
+		// v2: the model registry holds versions; each embedder entry gets one, derived from it.
+		to: 2,
+		up: addEntryVersions
 	}
 ];
 

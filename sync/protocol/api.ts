@@ -76,6 +76,7 @@ export const ERROR_CODES = [
 	'method_not_allowed',
 	'unsupported_media_type',
 	'payload_too_large',
+	'quota_exceeded',
 	'rate_limited',
 	'busy',
 	'internal'

@@ -59,7 +59,7 @@ describe('schema support', () => {
 			root: supportedSchemaVersion('root'),
 			shard: supportedSchemaVersion('shard'),
 			protocol: PROTOCOL_VERSION
-		}).toEqual({ root: 1, shard: 2, protocol: 3 });
+		}).toEqual({ root: 2, shard: 2, protocol: 4 });
 	});
 
 	it('reports a doc written by a newer build, and not a current or unversioned one', () => {

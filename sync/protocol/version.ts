@@ -10,8 +10,9 @@ import { SHARD_MIGRATIONS } from '../doc/shard-doc';
  * code the client can act on, instead of both sides misreading each other. Bump it when a change
  * to the wire, the doc names or the doc schemas would break the other side.
  * 3: shard schema 2 (the trash); a server that speaks 2 would refuse those shards one by one.
+ * 4: root schema 2 (model versions); a server that speaks 3 would refuse the root doc.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /**
  * The oldest client protocol the relay still serves. Version 1 is every build from before the

@@ -37,7 +37,10 @@ export function ensureBuild(): void {
 	const changedAt = Math.max(...BUILD_INPUTS.map((input) => newestMtime(path.join(ROOT, input))));
 	if (builtAt > changedAt) return;
 	console.log('browser bench: the production build is missing or stale, running npm run build…');
-	const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+	// BENCH_BUILD_LOCK names a lock file builds on a shared machine take turns on (flock(1)).
+	const lock = process.env.BENCH_BUILD_LOCK;
+	const [program, ...args] = [...(lock ? ['flock', lock] : []), 'npm', 'run', 'build'];
+	const result = spawnSync(program, args, { cwd: ROOT, encoding: 'utf8' });
 	if (result.status !== 0) {
 		throw new Error(`npm run build failed (exit ${result.status}):\n${result.stderr.slice(-4000)}`);
 	}

@@ -1,27 +1,69 @@
+import {
+	DEFAULT_MODEL_LIMITS,
+	MODEL_CHECKS,
+	ModelCheckError,
+	type ModelLimits,
+	type ModelUpload,
+	type ValidatedModel
+} from '$sync/ai/model-check';
+import type { ExecutionBackend } from './backend';
 import { inferenceRecord, type InferenceRecord } from './inference-record';
-import type { JobStats, LoadProgress, ModelRef, WorkerRequest, WorkerResponse } from './protocol';
+import type { HeadRef, LoadProgress, ModelFiles, ModelRef, WorkerRequest } from './protocol';
+import {
+	WorkerConnection,
+	WorkerJobError,
+	type Answer,
+	type WorkerFactory
+} from './worker-connection';
 
 export interface EmbedJob {
 	vectors: Float32Array[];
 	record: InferenceRecord;
 }
 
-type Pending = {
-	resolve: (result: { vectors: Float32Array[]; stats: JobStats } | null) => void;
-	reject: (error: Error) => void;
-};
+/** One score per label for each vector, and the backend that actually ran the head. */
+export interface TagScores {
+	scores: Float32Array[];
+	backend: ExecutionBackend;
+	fallback?: string;
+}
+
+export interface AiClientOptions {
+	/** The bytes of a person's own model (`ref.files`), read from the device blob store. */
+	modelFiles?: (ref: ModelRef) => Promise<ModelFiles>;
+	createWorker?: WorkerFactory;
+}
+
+/** A probe that hangs past its own timeout cannot be interrupted inside the worker: stop it. */
+const VALIDATE_GRACE_MS = 30_000;
+
+const startAiWorker: WorkerFactory = () =>
+	new Worker(new URL('./ai.worker.ts', import.meta.url), { type: 'module' });
 
 /**
- * The page's handle on the AI worker: queues jobs, splits the returned matrix into vectors and
- * records every job in the inference log.
+ * The page's handle on the AI worker: queues jobs, splits returned matrices into vectors and
+ * records every job in the inference log, with the backend that ran it.
  */
 export class AiClient {
-	#worker: Worker | null = null;
-	#jobs = new Map<number, Pending>();
-	#nextJob = 1;
+	#connection: WorkerConnection;
+	#createWorker: WorkerFactory;
+	#modelFiles: AiClientOptions['modelFiles'];
+	/** Models whose files the running worker got; it forgets them when it stops. */
+	#filesSent = new Set<string>();
 	#progressListeners = new Set<(progress: LoadProgress) => void>();
 
-	constructor(private readonly record: (entry: InferenceRecord) => Promise<unknown>) {}
+	constructor(
+		private readonly record: (entry: InferenceRecord) => Promise<unknown>,
+		options: AiClientOptions = {}
+	) {
+		this.#createWorker = options.createWorker ?? startAiWorker;
+		this.#modelFiles = options.modelFiles;
+		this.#connection = new WorkerConnection(
+			this.#createWorker,
+			(progress) => this.#progressListeners.forEach((listener) => listener(progress)),
+			() => this.#filesSent.clear()
+		);
+	}
 
 	async embed(model: ModelRef, texts: string[]): Promise<Float32Array[]> {
 		if (texts.length === 0) return [];
@@ -35,23 +77,82 @@ export class AiClient {
 	 * as the vectors: bulk indexing then commits once per batch instead of twice.
 	 */
 	async job(model: ModelRef, texts: string[]): Promise<EmbedJob> {
-		const queuedAt = performance.timeOrigin + performance.now();
-		const result = await this.#send((jobId) => ({ type: 'embed', jobId, model, texts, queuedAt }));
-		if (!result) throw new Error('The AI worker answered an embedding job without vectors.');
-		return { vectors: result.vectors, record: inferenceRecord(model, result.stats) };
+		const queuedAt = now();
+		const answer = await this.#sendWithFiles(model, (jobId, files) => ({
+			type: 'embed',
+			jobId,
+			model,
+			texts,
+			files,
+			queuedAt
+		}));
+		const { dims, vectors, stats } = answerOf(answer, 'embedded');
+		return { vectors: split(vectors, dims), record: inferenceRecord(model, stats) };
 	}
 
 	/** Starts the worker and loads the model now, so the first job does not wait for either. */
 	async warm(model: ModelRef): Promise<void> {
-		await this.#send((jobId) => ({ type: 'load', jobId, model }));
+		const answer = await this.#sendWithFiles(model, (jobId, files) => ({
+			type: 'load',
+			jobId,
+			model,
+			files
+		}));
+		answerOf(answer, 'loaded');
 	}
 
-	#send(request: (jobId: number) => WorkerRequest) {
-		return new Promise<{ vectors: Float32Array[]; stats: JobStats } | null>((resolve, reject) => {
-			const jobId = this.#nextJob++;
-			this.#jobs.set(jobId, { resolve, reject });
-			this.#workerOrStart().postMessage(request(jobId));
-		});
+	/** Scores each vector with a tag head; the head's bytes are kept in the worker per version. */
+	async scoreTags(head: HeadRef, vectors: Float32Array[]): Promise<TagScores> {
+		const dims = vectors[0]?.length ?? 0;
+		if (vectors.some((vector) => vector.length !== dims))
+			throw new WorkerJobError('Every vector scored at once must have the same length.');
+		const packed = new Float32Array(vectors.length * dims);
+		vectors.forEach((vector, i) => packed.set(vector, i * dims));
+		const queuedAt = now();
+		const answer = await this.#connection.send(
+			(jobId) => ({ type: 'score', jobId, head, vectors: packed, count: vectors.length, queuedAt }),
+			() => [packed.buffer]
+		);
+		const { labels, scores, stats } = answerOf(answer, 'scored');
+		await this.record(inferenceRecord({ id: head.versionId, version: 'tag' }, stats));
+		const backend = stats.backend === 'webgpu' ? 'webgpu' : 'wasm';
+		return { scores: split(scores, labels), backend, fallback: stats.fallback };
+	}
+
+	/**
+	 * Every check of an upload, the sample run last, in a worker of its own: a model that hangs
+	 * is stopped with it, and search and embedding never wait behind a probe. Throws
+	 * ModelCheckError naming the check that failed.
+	 */
+	async validateModel(
+		upload: ModelUpload,
+		limits: Partial<ModelLimits> = {}
+	): Promise<ValidatedModel> {
+		const { probeTimeoutMs, maxBytes } = { ...DEFAULT_MODEL_LIMITS, ...limits };
+		const connection = new WorkerConnection(this.#createWorker, () => {});
+		const watchdog = setTimeout(
+			() => connection.terminate(`The sample run did not finish in ${probeTimeoutMs / 1000} s.`),
+			probeTimeoutMs + VALIDATE_GRACE_MS
+		);
+		try {
+			const answer = await connection.send((jobId) => ({
+				type: 'validate',
+				jobId,
+				upload,
+				limits: { probeTimeoutMs, maxBytes }
+			}));
+			const { model, stats } = answerOf(answer, 'validated');
+			await this.record(inferenceRecord({ id: `upload:${upload.task}`, version: '' }, stats));
+			return model;
+		} catch (error) {
+			if (!(error instanceof WorkerJobError)) throw error;
+			// A worker that crashed or was stopped counts against the sample run.
+			const check = MODEL_CHECKS.find((name) => name === error.check) ?? 'probe';
+			throw new ModelCheckError(check, error.message);
+		} finally {
+			clearTimeout(watchdog);
+			connection.terminate();
+		}
 	}
 
 	/** Model download progress from the worker, e.g. for a progress bar. */
@@ -61,41 +162,49 @@ export class AiClient {
 	}
 
 	terminate(): void {
-		this.#worker?.terminate();
-		this.#worker = null;
-		for (const job of this.#jobs.values()) job.reject(new Error('The AI worker was stopped.'));
-		this.#jobs.clear();
+		this.#connection.terminate();
 	}
 
-	#workerOrStart(): Worker {
-		if (this.#worker) return this.#worker;
-		const worker = new Worker(new URL('./ai.worker.ts', import.meta.url), { type: 'module' });
-		worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
-			const response = event.data;
-			if (response.type !== 'progress') return this.#settle(response);
-			for (const listener of this.#progressListeners) listener(response);
-		};
-		worker.onerror = (event) => {
-			for (const job of this.#jobs.values())
-				job.reject(new Error(event.message || 'AI worker failed'));
-			this.#jobs.clear();
-			this.#worker = null;
-		};
-		this.#worker = worker;
-		return worker;
+	/**
+	 * A person's own model's bytes go with the first job the running worker gets for it; if that
+	 * job fails, the worker did not keep the model, and the next job sends them again.
+	 */
+	async #sendWithFiles(
+		model: ModelRef,
+		build: (jobId: number, files: ModelFiles | undefined) => WorkerRequest
+	): Promise<Answer> {
+		const key = `${model.id}@${model.version}@${model.backend ?? 'wasm'}`;
+		let carried = false;
+		try {
+			return await this.#connection.send(async (jobId) => {
+				if (!model.files || this.#filesSent.has(key)) return build(jobId, undefined);
+				if (!this.#modelFiles) throw new WorkerJobError(`No way to read the files of ${model.id}.`);
+				const files = await this.#modelFiles(model);
+				this.#filesSent.add(key);
+				carried = true;
+				return build(jobId, files);
+			});
+		} catch (error) {
+			if (carried) this.#filesSent.delete(key);
+			throw error;
+		}
 	}
+}
 
-	#settle(response: Exclude<WorkerResponse, LoadProgress>): void {
-		const job = this.#jobs.get(response.jobId);
-		if (!job) return;
-		this.#jobs.delete(response.jobId);
-		if (response.type === 'failed') return job.reject(new Error(response.message));
-		if (response.type === 'loaded') return job.resolve(null);
-		const { dims, vectors } = response;
-		// Copies, not views: a stored view would drag the whole batch buffer into IndexedDB.
-		const split = Array.from({ length: vectors.length / dims }, (_, i) =>
-			vectors.slice(i * dims, (i + 1) * dims)
-		);
-		job.resolve({ vectors: split, stats: response.stats });
-	}
+function answerOf<T extends Answer['type']>(answer: Answer, type: T): Extract<Answer, { type: T }> {
+	if (answer.type !== type)
+		throw new WorkerJobError(`The AI worker answered a ${type} job with ${answer.type}.`);
+	return answer as Extract<Answer, { type: T }>;
+}
+
+/** Copies, not views: a stored view would drag the whole batch buffer into IndexedDB. */
+function split(matrix: Float32Array, width: number): Float32Array[] {
+	if (width === 0) return [];
+	return Array.from({ length: matrix.length / width }, (_, i) =>
+		matrix.slice(i * width, (i + 1) * width)
+	);
+}
+
+function now(): number {
+	return performance.timeOrigin + performance.now();
 }

@@ -2,7 +2,10 @@ import { handleError } from '$lib/app/handle-error';
 import { perReplica } from '$lib/app/per-replica';
 import type { Replica } from '$lib/replica/replica';
 import type { ModelEntry } from '$sync/doc/model-registry';
-import { BUILTIN_EMBEDDER, modelRef } from './models';
+import { deviceBlobsFor } from '$lib/app/device-blobs';
+import { AiClient } from './ai-client';
+import { BUILTIN_EMBEDDER, embedderEntries, embedderRef, uploadedVersionOf } from './models';
+import type { ModelRef } from './protocol';
 import { SemanticIndex, type EmbedWorker } from './semantic-index.svelte';
 
 /**
@@ -21,7 +24,7 @@ export class Embedders {
 
 	constructor(
 		private readonly replica: Replica,
-		private readonly newWorker?: () => EmbedWorker
+		private readonly newWorker: () => EmbedWorker = () => aiWorkerFor(replica)
 	) {
 		// Every device writes the same entry, so concurrent registrations agree. No active model
 		// is written by default: a new device must not override a choice made on another one
@@ -40,7 +43,9 @@ export class Embedders {
 		let index = this.#indexes.get(entry.id);
 		if (!index || (allowDownload && !index.model.allowDownload)) {
 			index?.dispose();
-			index = new SemanticIndex(this.replica, modelRef(entry, allowDownload), this.newWorker?.());
+			const versionOf = (id: string) => this.replica.models.getVersion(id);
+			const ref = embedderRef(entry, versionOf, allowDownload);
+			index = new SemanticIndex(this.replica, ref, this.newWorker());
 			this.#indexes.set(entry.id, index);
 		}
 		return index;
@@ -49,7 +54,9 @@ export class Embedders {
 	/** Embeds everything with the model, then makes it the active one. */
 	async activate(entry: ModelEntry, allowDownload = false): Promise<boolean> {
 		if (entry.id === this.activeId) return true;
-		this.replica.models.register(entry);
+		// An uploaded embedder has versions only (its files are blobs): nothing to register.
+		const versionOf = (id: string) => this.replica.models.getVersion(id);
+		if (!uploadedVersionOf(entry, versionOf)) this.replica.models.register(entry);
 		const index = this.indexFor(entry, allowDownload);
 		this.preparing = index;
 		try {
@@ -74,7 +81,8 @@ export class Embedders {
 
 	#refresh(): void {
 		const before = this.#indexes.get(this.#activeEntry().id);
-		this.models = this.replica.models.list();
+		const { models } = this.replica;
+		this.models = embedderEntries(models.list(), models.listVersions({ task: 'embed' }));
 		this.activeId = this.replica.models.activeEmbedderId ?? BUILTIN_EMBEDDER.id;
 		if (!before || before.model.id === this.#activeEntry().id) return;
 		this.#disposeInactive();
@@ -91,6 +99,18 @@ export class Embedders {
 			this.#indexes.delete(id);
 		}
 	}
+}
+
+/** A worker for one index; a person's own embedder's files come from the device blob store. */
+function aiWorkerFor(replica: Replica): EmbedWorker {
+	const blobs = deviceBlobsFor(replica);
+	const modelFiles = async ({ files = {} }: ModelRef) =>
+		Object.fromEntries(
+			await Promise.all(
+				Object.entries(files).map(async ([path, sha256]) => [path, await blobs.get(sha256)])
+			)
+		);
+	return new AiClient((entry) => replica.view.inferences.add(entry), { modelFiles });
 }
 
 export const embeddersFor = perReplica((replica) => new Embedders(replica));

@@ -117,9 +117,18 @@ export class SemanticIndex {
 	}
 
 	async embedText(text: string): Promise<Float32Array> {
-		const { vectors, records } = await this.#job([text]);
-		await this.replica.view.inferences.bulkAdd(records);
-		return vectors[0];
+		return (await this.embedTexts([text]))[0];
+	}
+
+	/** Texts that are not thoughts (e.g. a training set's tag-free texts), in batches. */
+	async embedTexts(texts: string[]): Promise<Float32Array[]> {
+		const vectors: Float32Array[] = [];
+		for (let start = 0; start < texts.length; start += MAX_EMBED_TEXTS) {
+			const batch = await this.#job(texts.slice(start, start + MAX_EMBED_TEXTS));
+			await this.replica.view.inferences.bulkAdd(batch.records);
+			vectors.push(...batch.vectors);
+		}
+		return vectors;
 	}
 
 	nearest(

@@ -1,6 +1,7 @@
 import { LOCAL_USER } from '$sync/ids';
 import type { Replica } from '$lib/replica/replica';
 import { CAPTURE_DRAFT } from '$lib/features/thoughts/capture-draft';
+import { adoptLocalModels, deleteLocalBlobs } from './adopt-models';
 import { applyChoice, countOutgoing, type Outgoing, type PublishChoice } from './publish-consent';
 import { deleteReplica, openReplica } from './device-replicas';
 
@@ -12,9 +13,9 @@ export async function localOutgoing(): Promise<Outgoing> {
 
 /**
  * Moves what was written before signing in (local-only mode) into the account's replica:
- * thoughts by id (so a repeat adds nothing) and the unsent draft. Shared thoughts keep their
- * visibility only when the person chose to publish them. The local copy is deleted only after
- * the account's copy has been written.
+ * thoughts by id (so a repeat adds nothing), the unsent draft, and the models with their files.
+ * Shared thoughts keep their visibility only when the person chose to publish them. The local
+ * copy is deleted only after the account's copy has been written.
  */
 export async function adoptLocalThoughts(account: Replica, choice: PublishChoice): Promise<number> {
 	const local = await openReplica(LOCAL_USER);
@@ -23,10 +24,12 @@ export async function adoptLocalThoughts(account: Replica, choice: PublishChoice
 	const shards = local.shardNumbers;
 	const { added } = await account.importThoughts(thoughts);
 	await adoptTrash(local, account);
+	await adoptLocalModels(local, account);
 	if (draft && !(await account.view.drafts.get(CAPTURE_DRAFT)))
 		await account.view.drafts.put(draft);
 	await account.flush();
 	await deleteReplica(LOCAL_USER, shards);
+	await deleteLocalBlobs(local);
 	return added;
 }
 

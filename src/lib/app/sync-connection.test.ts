@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE } from '$sync/protocol/close-codes';
 import type { Replica } from '$lib/replica/replica';

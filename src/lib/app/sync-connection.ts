@@ -4,6 +4,7 @@ import { CLOSE, SYNC_PATH, versionMismatchOf } from '$sync/protocol/close-codes'
 import { PROTOCOL_PARAM, PROTOCOL_VERSION } from '$sync/protocol/version';
 import type { Replica } from '$lib/replica/replica';
 import { ReplicaSync } from '$lib/replica/replica-sync';
+import { deviceBlobsFor } from './device-blobs';
 import { handleError } from './handle-error';
 import { notices } from './notices.svelte';
 import { forgetRelayToken, relayToken } from './relay-token';
@@ -46,6 +47,8 @@ export function connectReplica(replica: Replica): () => void {
 		sync = startSync(replica, waitForRoom);
 	};
 	let sync: ReplicaSync | null = startSync(replica, waitForRoom);
+	// Model artifacts (and later media) travel beside the documents, never inside them.
+	const stopBlobs = deviceBlobsFor(replica).connect();
 	const pending = liveQuery(() => replica.view.pending.count()).subscribe({
 		next: (count) => (syncStatus.unsynced = count),
 		error: (error: unknown) => handleError(error, 'Could not count unsynced thoughts')
@@ -53,6 +56,7 @@ export function connectReplica(replica: Replica): () => void {
 	return () => {
 		isClosed = true;
 		clearTimeout(retry);
+		stopBlobs();
 		sync?.stop();
 		sync = null;
 		pending.unsubscribe();

@@ -77,7 +77,7 @@ export class Replica {
 		this.userId = userId;
 		this.#root = root;
 		this.view = view;
-		this.models = new ReplicaModels(root.doc);
+		this.models = new ReplicaModels(root.doc, this.#guard);
 		this.#shards = new ShardSet({
 			userId,
 			root: root.doc,

@@ -7,27 +7,43 @@ import {
 } from '../../../../sync/export-format';
 import { parseTags } from '../../../../sync/tags';
 import { markdownPath, parseMarkdown, toMarkdown } from './front-matter';
+import {
+	MODEL_FILES_DIR,
+	MODELS_MANIFEST,
+	modelsJson,
+	modelsZipEntries,
+	type ModelSource,
+	type ModelsExport
+} from './model-files';
 
 /**
  * The two export files: the JSON export (lossless, what the importer prefers) and a zip of one
- * Markdown file per thought (for people and other tools). Both import back to the same thoughts.
+ * Markdown file per thought (for people and other tools). Both import back to the same thoughts,
+ * and both carry the user's own models (model-files.ts), checked when the import is planned.
  */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 export const MAX_IMPORT_THOUGHTS = 200_000;
 
 type Failure = { ok: false; error: string };
-export type ImportResult = { ok: true; thoughts: ExportedThought[] } | Failure;
+export type ImportResult =
+	| { ok: true; thoughts: ExportedThought[]; models?: ModelSource }
+	| Failure;
 
 /** DOS timestamps in a zip only cover 1980–2107; fflate throws outside 1980–2099. */
 const ZIP_MIN_TIME = Date.UTC(1980, 0, 2);
 const ZIP_MAX_TIME = Date.UTC(2099, 11, 30);
 
-export function toExportJson(thoughts: ExportedThought[], exportedAt: Date): string {
+export function toExportJson(
+	thoughts: ExportedThought[],
+	exportedAt: Date,
+	models?: ModelsExport
+): string {
 	const file = {
 		format: EXPORT_FORMAT,
 		version: EXPORT_VERSION,
 		exportedAt: exportedAt.toISOString(),
-		thoughts: sortThoughts(thoughts).map(exportedFields)
+		thoughts: sortThoughts(thoughts).map(exportedFields),
+		...(models?.versions.length ? { models: modelsJson(models) } : {})
 	};
 	return `${JSON.stringify(file, null, '\t')}\n`;
 }
@@ -36,17 +52,25 @@ export function toExportJson(thoughts: ExportedThought[], exportedAt: Date): str
  * Deterministic (for a time zone: zip times are local): entries are sorted and stamped with
  * their thought's creation time.
  */
-export function toMarkdownZip(thoughts: ExportedThought[]): Uint8Array {
+export function toMarkdownZip(thoughts: ExportedThought[], models?: ModelsExport): Uint8Array {
 	const encoder = new TextEncoder();
 	const files: Zippable = {};
 	for (const thought of sortThoughts(thoughts)) {
 		const bytes = encoder.encode(toMarkdown(thought));
 		const mtime = clamp(Date.parse(thought.createdAt), ZIP_MIN_TIME, ZIP_MAX_TIME);
-		// Deflating a few hundred bytes costs far more time than the little it saves.
-		const level = bytes.length < 512 ? 0 : 6;
-		files[markdownPath(thought)] = [bytes, { mtime, level }];
+		files[markdownPath(thought)] = [bytes, { mtime, level: levelFor(bytes) }];
+	}
+	if (models?.versions.length) {
+		for (const { path, bytes } of modelsZipEntries(models)) {
+			files[path] = [bytes, { mtime: ZIP_MIN_TIME, level: levelFor(bytes) }];
+		}
 	}
 	return withZip64End(zipSync(files), Object.keys(files).length);
+}
+
+/** Deflating a few hundred bytes costs far more time than the little it saves. */
+function levelFor(bytes: Uint8Array): 0 | 6 {
+	return bytes.length < 512 ? 0 : 6;
 }
 
 /**
@@ -96,14 +120,18 @@ function parseJson(text: string): ImportResult {
 	} catch (error) {
 		return fail(`not valid JSON: ${messageOf(error)}`);
 	}
-	return validate(json, (index) => `thought at index ${index}`);
+	const result = validate(json, (index) => `thought at index ${index}`);
+	const models = isRecord(json) && json.models !== undefined ? json.models : undefined;
+	if (!result.ok || models === undefined) return result;
+	return { ...result, models: { kind: 'json', value: models } };
 }
 
 function parseZip(bytes: Uint8Array): ImportResult {
-	const unzipped = unzipMarkdown(bytes);
+	const unzipped = unzipExport(bytes);
 	if (!unzipped.ok) return unzipped;
-	const names = Object.keys(unzipped.files);
-	if (names.length === 0) return fail('the zip has no .md files');
+	const names = Object.keys(unzipped.files).filter(isMarkdown);
+	const manifest = unzipped.files[MODELS_MANIFEST];
+	if (names.length === 0 && !manifest) return fail('the zip has no .md files');
 	const thoughts: unknown[] = [];
 	for (const name of names) {
 		const source = decodeUtf8(unzipped.files[name]);
@@ -112,19 +140,31 @@ function parseZip(bytes: Uint8Array): ImportResult {
 		thoughts.push(parsed.thought);
 	}
 	const file = { format: EXPORT_FORMAT, version: EXPORT_VERSION, thoughts };
-	return validate(file, (index) => `file ${names[index]}`);
+	const result = validate(file, (index) => `file ${names[index]}`);
+	if (!result.ok || !manifest) return result;
+	const models = new Map<string, Uint8Array>();
+	for (const [path, bytes] of Object.entries(unzipped.files)) {
+		if (path.startsWith(MODEL_FILES_DIR)) models.set(path.slice(MODEL_FILES_DIR.length), bytes);
+	}
+	return { ...result, models: { kind: 'zip', manifest, files: models } };
 }
 
-/** Caps are checked on the sizes the zip declares, before anything is inflated. */
-function unzipMarkdown(bytes: Uint8Array): { ok: true; files: Unzipped } | Failure {
+/** The models part: its manifest and its files (a zip from before models has neither). */
+function isModelFile(path: string): boolean {
+	const isFile = path.startsWith(MODEL_FILES_DIR) && !path.endsWith('/');
+	return (path === MODELS_MANIFEST || isFile) && !isJunk(path);
+}
+
+/** Caps are checked on the sizes the zip declares (of every file read), before inflating. */
+function unzipExport(bytes: Uint8Array): { ok: true; files: Unzipped } | Failure {
 	let count = 0;
 	let size = 0;
 	let files: Unzipped;
 	try {
 		files = unzipSync(bytes, {
 			filter: (file) => {
-				if (!isMarkdown(file.name)) return false;
-				count += 1;
+				if (!isMarkdown(file.name) && !isModelFile(file.name)) return false;
+				if (isMarkdown(file.name)) count += 1;
 				size += file.originalSize;
 				return count <= MAX_IMPORT_THOUGHTS && size <= MAX_IMPORT_BYTES;
 			}
@@ -137,9 +177,13 @@ function unzipMarkdown(bytes: Uint8Array): { ok: true; files: Unzipped } | Failu
 	return { ok: true, files };
 }
 
-/** Skips the resource forks macOS adds when someone re-zips the folder. */
 function isMarkdown(path: string): boolean {
-	return /\.md$/i.test(path) && !/(^|\/)(__MACOSX\/|\._)/.test(path);
+	return /\.md$/i.test(path) && !isJunk(path);
+}
+
+/** The resource forks macOS adds when someone re-zips the folder. */
+function isJunk(path: string): boolean {
+	return /(^|\/)(__MACOSX\/|\._)/.test(path);
 }
 
 function validate(json: unknown, label: (index: number) => string): ImportResult {

@@ -25,6 +25,7 @@ describe('Related', () => {
 			{ id: loose, score: MIN_SIMILARITY - 0.01 }
 		];
 		const semantic = {
+			model: { id: 'embedder-a' },
 			isAvailable: true,
 			start: async () => {},
 			embedText: async () => Float32Array.of(1),
@@ -37,5 +38,56 @@ describe('Related', () => {
 		related.follow('my cat sleeps on the sofa');
 		await vi.waitFor(() => expect(related.rows.map((row) => row.id)).toEqual([close]));
 		related.stop();
+	});
+});
+
+describe('Related tag suggestions', () => {
+	async function openTagged(name: string) {
+		replica = await Replica.open(name as UserId);
+		const near = await replica.capture('Fed the kitten #pets #home');
+		await replica.flush();
+		const semantic = {
+			model: { id: 'embedder-a' },
+			isAvailable: true,
+			start: async () => {},
+			embedText: async () => Float32Array.of(1),
+			nearest: () => [{ id: near, score: 0.9 }],
+			onUpdated: () => () => {}
+		};
+		return () => semantic as unknown as SemanticIndex;
+	}
+
+	it('come from the active tagger, scored over the active embedder', async () => {
+		const semantic = await openTagged('related-tagger');
+		const asked: string[] = [];
+		const tagger = {
+			score: async (_: Float32Array, embedder: string) => {
+				asked.push(embedder);
+				return { labels: ['work', 'pets'], scores: Float32Array.of(0.8, 0.1) };
+			}
+		};
+		const related = new Related(replica!, semantic, tagger);
+		related.follow('my cat sleeps on the sofa');
+		await vi.waitFor(() => expect(related.suggestedTags).toEqual(['work']));
+		expect(asked).toEqual(['embedder-a']);
+		related.stop();
+	});
+
+	it('fall back to the neighbour vote without a usable tagger or when it fails', async () => {
+		const semantic = await openTagged('related-vote');
+		const none = new Related(replica!, semantic, { score: async () => null });
+		none.follow('my cat sleeps on the sofa');
+		await vi.waitFor(() => expect(none.suggestedTags).toEqual(['pets', 'home']));
+		none.stop();
+
+		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const broken = new Related(replica!, semantic, {
+			score: () => Promise.reject(new Error('no WebAssembly'))
+		});
+		broken.follow('my cat sleeps on the sofa');
+		await vi.waitFor(() => expect(broken.suggestedTags).toEqual(['pets', 'home']));
+		expect(warn).toHaveBeenCalled();
+		warn.mockRestore();
+		broken.stop();
 	});
 });

@@ -6,15 +6,24 @@ import type { ThoughtRow } from '$lib/replica/view-db';
 import { words } from '$sync/ai/tokenizer';
 import type { ThoughtId } from '$sync/ids';
 import { parseTags } from '$sync/tags';
-import { suggestTags } from './suggest-tags';
+import { suggestTags, topScoredTags } from './suggest-tags';
+
+/** The active tag model: null when there is none for this embedder (the vote stands in). */
+export interface TagScorer {
+	score(
+		vector: Float32Array,
+		embedder: string
+	): Promise<{ labels: string[]; scores: Float32Array } | null>;
+}
 
 const DEBOUNCE_MS = 300;
 const SHOWN = 3;
 const NEIGHBOURS = 10;
 
 /**
- * Nearest thoughts to a text being written or read, and the tags those neighbours carry that
- * the text does not have yet. Follows the text as it changes, debounced.
+ * Nearest thoughts to a text being written or read, and tags the text does not have yet: the
+ * active tagger's, or else the ones its neighbours carry. Follows the text as it changes,
+ * debounced.
  */
 export class Related {
 	rows = $state.raw<ThoughtRow[]>([]);
@@ -28,7 +37,8 @@ export class Related {
 	constructor(
 		private readonly replica: Replica,
 		/** The active embedder's index, read at each update (it may change). */
-		private readonly semanticIndex: () => SemanticIndex
+		private readonly semanticIndex: () => SemanticIndex,
+		private readonly tagger: TagScorer | null = null
 	) {}
 
 	follow(text: string, exclude?: ThoughtId): void {
@@ -64,11 +74,29 @@ export class Related {
 			const rows = (await this.replica.view.thoughts.bulkGet(hits.map((hit) => hit.id))).filter(
 				(row): row is ThoughtRow => !!row
 			);
+			const tags = await this.#suggest(vector, semantic.model.id, rows, hits, parseTags(text));
 			if (run !== this.#run) return;
 			this.rows = rows.slice(0, SHOWN);
-			this.suggestedTags = suggestTags(rows, hits, parseTags(text));
+			this.suggestedTags = tags;
 		} catch (error) {
 			handleError(error, 'Could not find related thoughts');
 		}
+	}
+
+	async #suggest(
+		vector: Float32Array,
+		embedder: string,
+		rows: ThoughtRow[],
+		hits: { id: ThoughtId; score: number }[],
+		written: string[]
+	): Promise<string[]> {
+		try {
+			const scored = await this.tagger?.score(vector, embedder);
+			if (scored) return topScoredTags(scored.labels, scored.scores, written);
+		} catch (error) {
+			// A tagger that cannot run here must not cost the person their suggestions.
+			console.warn('The tag model failed; suggesting from neighbours', error);
+		}
+		return suggestTags(rows, hits, written);
 	}
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ThoughtRow } from '$lib/replica/view-db';
 import type { ThoughtId } from '$sync/ids';
-import { suggestTags } from './suggest-tags';
+import { MIN_TAG_SCORE, suggestTags, topScoredTags } from './suggest-tags';
 
 const row = (id: string, tags: string[]) => ({ id: id as ThoughtId, tags }) as ThoughtRow;
 
@@ -16,5 +16,15 @@ describe('suggestTags', () => {
 		expect(suggestTags(rows, hits, [])).toEqual(['pets', 'work', 'home']);
 		expect(suggestTags(rows, hits, ['pets'])).toEqual(['work', 'home']);
 		expect(suggestTags([], [], [])).toEqual([]);
+	});
+});
+
+describe('topScoredTags', () => {
+	it('keeps the likeliest tags above the threshold that are not written yet', () => {
+		const labels = ['pets', 'home', 'work', 'food', 'travel'];
+		const scores = Float32Array.of(0.9, 0.2, 0.7, MIN_TAG_SCORE, 0.95);
+		expect(topScoredTags(labels, scores, [])).toEqual(['travel', 'pets', 'work']);
+		expect(topScoredTags(labels, scores, ['travel'])).toEqual(['pets', 'work', 'food']);
+		expect(topScoredTags(labels, Float32Array.of(0.1, 0.1, 0.1, 0.1, 0.1), [])).toEqual([]);
 	});
 });

@@ -22,3 +22,16 @@ export function suggestTags(
 		.slice(0, SUGGESTED)
 		.map(([tag]) => tag);
 }
+
+/** A tagger's score a tag must reach to be suggested: the head's sigmoid says "more likely yes". */
+export const MIN_TAG_SCORE = 0.5;
+
+/** The tagger's most likely tags for one text, minus the ones already written. */
+export function topScoredTags(labels: string[], scores: Float32Array, written: string[]): string[] {
+	return labels
+		.map((tag, i) => ({ tag, score: scores[i] }))
+		.filter(({ tag, score }) => score >= MIN_TAG_SCORE && !written.includes(tag))
+		.sort((a, b) => b.score - a.score)
+		.slice(0, SUGGESTED)
+		.map(({ tag }) => tag);
+}
