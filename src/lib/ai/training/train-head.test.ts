@@ -96,3 +96,33 @@ describe('sigmoid', () => {
 		expect([sigmoid(-50), sigmoid(0), sigmoid(50)]).toEqual([0, 0.5, 1]);
 	});
 });
+
+describe('trainHead with a hidden layer', () => {
+	it('learns an XOR of two coordinates, which no linear head can, the same for the same seed', async () => {
+		const train = separable(600, 6);
+		const xor = (set: { x: Float32Array; n: number }) => {
+			const y = new Uint8Array(set.n);
+			for (let i = 0; i < set.n; i++)
+				y[i] = set.x[i * DIMS] > 0 !== set.x[i * DIMS + 1] > 0 ? 1 : 0;
+			return y;
+		};
+		const options = { seed: 3, epochs: 80, hidden: 16 };
+		const head = await trainHead(
+			train.x,
+			xor(train),
+			{ n: train.n, dims: DIMS, labels: ['x'] },
+			options
+		);
+		expect(head.hidden?.size).toBe(16);
+		const test = separable(300, 7);
+		const metrics = evaluate(scoreHead(head, test.x, test.n), xor(test), test.n, ['x'], 1, 0.5);
+		expect(metrics.microF1).toBeGreaterThan(0.8);
+		const again = await trainHead(
+			train.x,
+			xor(train),
+			{ n: train.n, dims: DIMS, labels: ['x'] },
+			options
+		);
+		expect(again).toEqual(head);
+	});
+});
