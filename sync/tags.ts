@@ -16,6 +16,11 @@ export function parseTags(text: string): string[] {
 	return [...seen];
 }
 
+/** The text with each `#tag` taken out (the character before it stays), e.g. to embed it bare. */
+export function withoutTags(text: string): string {
+	return text.replace(TAG, '$1');
+}
+
 /** `a/b/c` → `['a', 'a/b', 'a/b/c']`: filtering by `#a` also finds `#a/b`. */
 export function tagAncestry(tag: string): string[] {
 	const parts = tag.split('/');

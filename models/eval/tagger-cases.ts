@@ -5,7 +5,7 @@
  * tags, as when the app suggests tags for a thought being written.
  */
 import { generateThoughts } from '../../scripts/seed-data';
-import { withoutTags } from '../../src/lib/ai/training/tagless-text';
+import { withoutTags } from '../../sync/tags';
 import { parseTags } from '../../sync/tags';
 import { loadBuiltinModel, loadDataset } from './evaluate';
 

@@ -204,3 +204,12 @@ function setAliases(doc: Y.Doc, task: ModelTask, aliases: Aliases): void {
 function byCreation(a: ModelVersion, b: ModelVersion): number {
 	return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
+
+/**
+ * Every blob a version keeps its files in (its ONNX file, an embedder's other files, its data
+ * set), each once; none for a version the app or the hub serves (sha256 null).
+ */
+export function versionBlobs(version: ModelVersion): string[] {
+	const named = [version.sha256, ...Object.values(version.files ?? {}), version.dataset?.sha256];
+	return [...new Set(named.filter((sha) => typeof sha === 'string'))];
+}

@@ -97,14 +97,12 @@ export function aiJobs(deps: JobDeps, progress: (message: LoadProgress) => void)
 		const model = await modelFor(request.model, request.files);
 		const runStart = performance.now();
 		const { vectors, tokens } = await model.run(request.texts);
-		const stats = {
+		const stats = timed(request, started, runStart, {
 			...ranOn(request.model.backend, model),
 			batch: request.texts.length,
 			inputChars: request.texts.reduce((sum, text) => sum + text.length, 0),
-			inputTokens: tokens,
-			queueMs: started - request.queuedAt,
-			runMs: performance.now() - runStart
-		};
+			inputTokens: tokens
+		});
 		const response: WorkerResponse = {
 			type: 'embedded',
 			jobId: request.jobId,
@@ -120,14 +118,12 @@ export function aiJobs(deps: JobDeps, progress: (message: LoadProgress) => void)
 		const head = await headFor(request.head);
 		const runStart = performance.now();
 		const scores = await head.score(request.vectors, request.count);
-		const stats = {
+		const stats = timed(request, started, runStart, {
 			...ranOn(request.head.backend, head),
 			batch: request.count,
 			inputChars: 0,
-			inputTokens: 0,
-			queueMs: started - request.queuedAt,
-			runMs: performance.now() - runStart
-		};
+			inputTokens: 0
+		});
 		const response: WorkerResponse = {
 			type: 'scored',
 			jobId: request.jobId,
@@ -213,6 +209,16 @@ function ranOn(
 		backend,
 		fallback: model.fallback ?? 'Models in the transformers.js layout run on wasm here.'
 	};
+}
+
+/** A job's stats with its queue time (since the page queued it) and run time added. */
+function timed(
+	request: { queuedAt: number },
+	started: number,
+	runStart: number,
+	stats: Omit<WorkerJobStats, 'queueMs' | 'runMs'>
+): WorkerJobStats {
+	return { ...stats, queueMs: started - request.queuedAt, runMs: performance.now() - runStart };
 }
 
 function now(): number {

@@ -3,7 +3,8 @@ import * as Y from 'yjs';
 import { addVersion, listVersions, observeVersions } from '$sync/doc/model-versions';
 import { headVersion, uploadedEmbedder } from '../../../tests/fixtures/model-versions';
 import { BlobError } from '$lib/replica/blob-store';
-import { ModelPrefetch, versionBlobs, type BlobFetcher, type VersionFeed } from './model-prefetch';
+import { versionBlobs } from '$sync/doc/model-versions';
+import { ModelPrefetch, type BlobFetcher, type VersionFeed } from './model-prefetch';
 import { notices } from './notices.svelte';
 
 const sha = (c: string) => c.repeat(64);

@@ -1,4 +1,4 @@
-import type { ModelVersion } from '$sync/doc/model-versions';
+import { versionBlobs, type ModelVersion } from '$sync/doc/model-versions';
 import { BlobError } from '$lib/replica/blob-store';
 import { handleError } from './handle-error';
 
@@ -35,15 +35,6 @@ const QUIET_FAILURES = new Set<string>([
 	'not_found',
 	'stopped'
 ]);
-
-/** Every blob a version keeps its files in; none for the app's or the hub's (sha256 null). */
-export function versionBlobs(version: ModelVersion): string[] {
-	return [
-		...(version.sha256 ? [version.sha256] : []),
-		...Object.values(version.files ?? {}),
-		...(version.dataset ? [version.dataset.sha256] : [])
-	];
-}
 
 /**
  * Downloads in the background every blob the registry references and the device lacks, so a

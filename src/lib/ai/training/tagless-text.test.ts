@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { embedWithoutTags, withoutTags } from './tagless-text';
+import { withoutTags } from '$sync/tags';
+import { embedWithoutTags } from './tagless-text';
 
 describe('withoutTags', () => {
 	it('drops every tag, nested ones whole, and keeps the rest of the text', () => {

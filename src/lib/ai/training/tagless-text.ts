@@ -1,14 +1,8 @@
-/**
- * A thought's text as a tagger sees it when asked for suggestions: without its tags, since a
- * thought being written does not have them yet. Trained on vectors of the tagged text, a head
- * learns to read the tag words themselves and suggests little for untagged text.
- */
-// sync/tags.ts's TAG: the `#` and the tag go, the character before it stays.
-const TAG = /(^|[\s([{"'>])#[\p{L}_][\p{L}\p{N}_-]*(?:\/[\p{L}\p{N}_-]+)*/gu;
+import { withoutTags } from '$sync/tags';
 
-export function withoutTags(text: string): string {
-	return text.replace(TAG, '$1');
-}
+// A thought's text as a tagger sees it when asked for suggestions: without its tags, since a
+// thought being written does not have them yet. Trained on vectors of the tagged text, a head
+// learns to read the tag words themselves and suggests little for untagged text.
 
 export interface TextRow {
 	id: string;

@@ -8,6 +8,7 @@ import {
 	type ModelVersion
 } from '$sync/doc/model-version-schema';
 import { checkOnnx } from '$sync/ai/model-check';
+import { versionBlobs } from '$sync/doc/model-versions';
 import { parseDatasetSnapshot } from '$lib/ai/training/dataset';
 import { sha256Hex } from '$lib/replica/blob-store';
 
@@ -61,12 +62,6 @@ const ManifestSchema = v.object({
 	)
 });
 
-/** Every file a version names: its ONNX file, a bundle's other files, its data set. */
-export function filesOf(version: ModelVersion): string[] {
-	const named = [version.sha256, ...Object.values(version.files ?? {}), version.dataset?.sha256];
-	return [...new Set(named.filter((sha) => typeof sha === 'string'))];
-}
-
 export function modelsJson({ versions, aliases, files }: ModelsExport): object {
 	const encoded = Object.fromEntries([...files].map(([sha, bytes]) => [sha, toBase64(bytes)]));
 	return { versions, aliases, files: encoded };
@@ -90,7 +85,7 @@ export async function readModels(source: ModelSource): Promise<ModelsExport> {
 	// Only the files a version names are read: anything else in the export is left alone.
 	const kept = new Map<string, Uint8Array>();
 	for (const version of versions) {
-		for (const sha of filesOf(version)) {
+		for (const sha of versionBlobs(version)) {
 			if (!kept.has(sha)) kept.set(sha, await verified(version, sha, files, fileName(sha)));
 		}
 		await checkContents(version, kept, fileName);

@@ -1,7 +1,7 @@
-import type { ModelTask, ModelVersion } from '$sync/doc/model-versions';
+import { versionBlobs, type ModelTask, type ModelVersion } from '$sync/doc/model-versions';
 import { BlobError } from '$lib/replica/blob-store';
 import type { ReplicaModels } from '$lib/replica/replica-models';
-import { filesOf, type ModelsExport } from './model-files';
+import { type ModelsExport } from './model-files';
 
 /** The device's blobs as the export and import use them (DeviceBlobs). */
 export interface ModelBlobs {
@@ -29,7 +29,7 @@ export async function collectModels(
 	const versions: ModelVersion[] = [];
 	const missing: ModelVersion[] = [];
 	for (const version of own) {
-		const read = await readFiles(filesOf(version), blobs);
+		const read = await readFiles(versionBlobs(version), blobs);
 		if (!read) {
 			missing.push(version);
 			continue;

@@ -6,6 +6,7 @@ import type {
 	RunBackend,
 	VersionRegistry
 } from './ports';
+import { versionBlobs } from '$sync/doc/model-versions';
 
 export const VERSION_ERRORS = {
 	no_file: 'It has no file of its own: the app serves it',
@@ -48,14 +49,6 @@ export function isStale(version: ModelVersion, activeEmbedder: string): boolean 
 }
 
 /** The blobs a version's files are kept under. */
-function blobsOf(version: ModelVersion): string[] {
-	return [
-		...(version.sha256 ? [version.sha256] : []),
-		...Object.values(version.files ?? {}),
-		...(version.dataset ? [version.dataset.sha256] : [])
-	];
-}
-
 /** Every model with its versions and the aliases of each task; follows every device's changes. */
 export class ModelVersions {
 	models = $state.raw<ModelItem[]>([]);
@@ -112,8 +105,8 @@ export class ModelVersions {
 		if (this.aliases[version.task].active === version.id) throw new VersionError('active');
 		const { registry, blobs } = this.deps;
 		registry.removeVersion(version.id);
-		const kept = new Set(registry.listVersions().flatMap(blobsOf));
-		for (const sha256 of new Set(blobsOf(version))) {
+		const kept = new Set(registry.listVersions().flatMap(versionBlobs));
+		for (const sha256 of new Set(versionBlobs(version))) {
 			if (!kept.has(sha256)) await blobs.delete(sha256);
 		}
 	}

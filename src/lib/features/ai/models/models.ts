@@ -13,7 +13,8 @@ import { notices } from '$lib/app/notices.svelte';
 import { perReplica } from '$lib/app/per-replica';
 import type { Replica } from '$lib/replica/replica';
 import { downloadFile } from '$lib/ui/download';
-import { ActiveTagger } from './active-tagger.svelte';
+import { activeTaggerFor } from './active-tagger-for';
+import type { ActiveTagger } from './active-tagger.svelte';
 import { AddModel } from './add-model.svelte';
 import { modelValidator } from './model-validator';
 import { ModelVersions } from './model-versions.svelte';
@@ -42,7 +43,7 @@ export class Models {
 		const device = () => describeDevice(navigator.userAgent);
 		const ai = () => (this.#ai ??= new AiClient((entry) => replica.view.inferences.add(entry)));
 		this.versions = new ModelVersions({ registry, blobs, activeEmbedder });
-		this.tagger = new ActiveTagger({ registry, blobs, runner: ai });
+		this.tagger = activeTaggerFor(replica);
 		this.training = new TagTraining({
 			registry,
 			blobs,
