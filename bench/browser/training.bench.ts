@@ -75,7 +75,7 @@ async function round(page: Page, context: BrowserContext, isTraining: boolean): 
 		.getByRole('navigation', { name: 'Main' })
 		.getByRole('link', { name: 'Thoughts' })
 		.click();
-	const box = page.getByLabel('New thought');
+	const box = page.getByRole('textbox', { name: 'New thought' });
 	await box.click();
 	await page.evaluate(() => (window.__trainingMarks!.isRecording = true));
 	const cdp = await context.newCDPSession(page);

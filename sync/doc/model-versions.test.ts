@@ -62,6 +62,16 @@ describe('model versions', () => {
 			['t-c', 2],
 			['t-a', 3]
 		]);
+		// Removing one leaves every other number as it was, and a later version counts it.
+		removeVersion(doc, 't-b');
+		addVersion(doc, head('t-d', 10));
+		expect(
+			listVersions(doc, { model: 'tagger' }).map((x) => [x.id, versionNumber(doc, x)])
+		).toEqual([
+			['t-c', 2],
+			['t-a', 3],
+			['t-d', 4]
+		]);
 	});
 
 	it('mints valid, distinct ids from the model id, and refuses a bad model id', () => {

@@ -38,6 +38,7 @@ export {
 const VERSIONS = 'modelVersions';
 const ALIASES = 'modelAliases';
 const BACKENDS = 'modelBackends';
+const REMOVED = 'modelVersionsRemoved';
 const AI = 'ai';
 const ACTIVE_EMBEDDER = 'activeEmbedder';
 
@@ -97,12 +98,30 @@ export function addVersion(doc: Y.Doc, version: ModelVersion): void {
 	doc.getMap(VERSIONS).set(version.id, parsed.output);
 }
 
-/** 1-based within its model, by creation time then id: the same number on every device. */
+/**
+ * 1-based within its model, by creation time then id: the same number on every device. Removed
+ * versions still count, so a number, once shown, stays with its version.
+ */
 export function versionNumber(doc: Y.Doc, version: ModelVersion): number {
-	const earlier = listVersions(doc, { model: version.model }).filter(
-		(other) => byCreation(other, version) < 0
-	);
-	return earlier.length + 1;
+	const earlier = [
+		...listVersions(doc, { model: version.model }),
+		...removedOf(doc, version.model)
+	];
+	return earlier.filter((other) => byCreation(other, version) < 0).length + 1;
+}
+
+/** What numbering needs of a removed version: it is kept when the version goes. */
+const RemovedSchema = v.object({ id: v.string(), model: v.string(), createdAt: v.number() });
+type Removed = v.InferOutput<typeof RemovedSchema>;
+
+function removedOf(doc: Y.Doc, model: string): Removed[] {
+	const removed: Removed[] = [];
+	for (const [id, value] of doc.getMap(REMOVED).entries()) {
+		const parsed = v.safeParse(RemovedSchema, value);
+		if (parsed.success && parsed.output.id === id && parsed.output.model === model)
+			removed.push(parsed.output);
+	}
+	return removed;
 }
 
 /** The aliases of a task, each naming a version of that task that exists (or null). */
@@ -151,6 +170,8 @@ export function removeVersion(doc: Y.Doc, id: string): void {
 	doc.transact(() => {
 		doc.getMap(VERSIONS).delete(id);
 		doc.getMap(BACKENDS).delete(id);
+		const { model, createdAt } = version;
+		doc.getMap(REMOVED).set(id, { id, model, createdAt } satisfies Removed);
 	});
 }
 
@@ -201,7 +222,7 @@ function setAliases(doc: Y.Doc, task: ModelTask, aliases: Aliases): void {
 	});
 }
 
-function byCreation(a: ModelVersion, b: ModelVersion): number {
+function byCreation(a: Removed, b: Removed): number {
 	return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

@@ -22,8 +22,12 @@ async function publish(page: Page, text: string): Promise<string> {
 		.filter({ hasText: text })
 		.getByRole('link', { name: /^Open thought/ })
 		.click();
-	await page.getByRole('combobox', { name: 'Visibility' }).selectOption('public');
+	const visibility = page.getByRole('combobox', { name: 'Visibility' });
+	await visibility.selectOption('public');
+	await expect(visibility).toHaveValue('public');
+	// The hint names the public address once the view holds the change (CI saw it missing once).
 	const link = page.getByRole('link', { name: /^\/@/ });
+	await expect(link).toBeVisible();
 	await expect(status(page)).toHaveText('Synced');
 	return (await link.getAttribute('href'))!;
 }

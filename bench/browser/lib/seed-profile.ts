@@ -47,6 +47,14 @@ export async function seedAppProfile(base: string, thoughts: readonly ExportedTh
 		await page.goto('/data');
 		const importStart = performance.now();
 		await page.getByLabel('Import a JSON or Markdown zip export').setInputFiles(file);
+		// The seeds mark some thoughts public: the import asks first. Kept as marked, as seeded
+		// (this profile has no account, so nothing is published).
+		if (thoughts.some((thought) => thought.visibility !== 'private')) {
+			await page
+				.getByRole('dialog')
+				.getByRole('button', { name: /^Publish/ })
+				.click();
+		}
 		await page
 			.getByRole('status', { name: 'Data result' })
 			.filter({ hasText: `Imported ${thoughts.length} new thoughts` })

@@ -96,7 +96,10 @@ export class Models {
 					: `The new tag model (F1 ${f1}) did not beat the current suggestions; it is kept as a candidate.`
 			);
 		} catch (error) {
-			if (error instanceof TrainingError && error.code === 'cancelled') return;
+			if (error instanceof TrainingError && error.code === 'cancelled') {
+				notices.show('info', 'Training cancelled. Nothing was saved.');
+				return;
+			}
 			handleError(error, 'Could not train a tag model');
 		}
 	}
