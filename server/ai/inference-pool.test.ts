@@ -39,6 +39,9 @@ function startPool(options: Partial<PoolOptions> = {}): InferencePool {
 	return pool;
 }
 
+/** One tenant's interactive work: the order is first come, first served. */
+const SOLO = { tenant: 'solo', priority: 'interactive' } as const;
+
 const unavailable = (reason: string) =>
 	expect.objectContaining({ reason }) as unknown as PoolUnavailableError;
 
@@ -56,22 +59,22 @@ describe('InferencePool', () => {
 	it('starts a worker on first use and keeps it for later jobs', async () => {
 		startPool();
 		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 0 });
-		const first = await pool.run('m', ['a', 'b']);
+		const first = await pool.run('m', ['a', 'b'], SOLO);
 		expect(first).toMatchObject({ dims: 2, tokens: 2, runMs: 0.25 });
 		expect(Array.from(first.vectors)).toEqual([0.5, 0.5, 0.5, 0.5]);
 		expect(first.queueMs).toBeGreaterThanOrEqual(0);
-		await pool.run('m', ['c']);
+		await pool.run('m', ['c'], SOLO);
 		expect(spawned).toBe(1);
 		expect(pool.stats()).toEqual({ workers: 1, running: 0, queued: 0 });
 	});
 
 	it('refuses a job at once when every worker is busy and the queue is full', async () => {
 		startPool({ workers: 1, queueLength: 1, jobTimeoutMs: 200 });
-		const running = expect(pool.run('m', ['hang'])).rejects.toEqual(unavailable('timeout'));
-		const waiting = expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		const running = expect(pool.run('m', ['hang'], SOLO)).rejects.toEqual(unavailable('timeout'));
+		const waiting = expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(pool.stats()).toEqual({ workers: 1, running: 1, queued: 1 });
-		await expect(pool.run('m', ['y'])).rejects.toThrow(PoolUnavailableError);
-		await expect(pool.run('m', ['y'])).rejects.toEqual(unavailable('queue_full'));
+		await expect(pool.run('m', ['y'], SOLO)).rejects.toThrow(PoolUnavailableError);
+		await expect(pool.run('m', ['y'], SOLO)).rejects.toEqual(unavailable('queue_full'));
 		// Once the hung job times out, the waiting one gets a fresh worker.
 		await running;
 		await waiting;
@@ -81,40 +84,61 @@ describe('InferencePool', () => {
 	it('with no queue, runs a job only when a worker is free', async () => {
 		startPool({ workers: 2, queueLength: 0 });
 		const resume = pool.pause();
-		await expect(pool.run('m', ['x'])).rejects.toEqual(unavailable('queue_full'));
+		await expect(pool.run('m', ['x'], SOLO)).rejects.toEqual(unavailable('queue_full'));
 		resume();
-		const both = [pool.run('m', ['late']), pool.run('m', ['late'])];
-		await expect(pool.run('m', ['x'])).rejects.toEqual(unavailable('queue_full'));
+		const both = [pool.run('m', ['late'], SOLO), pool.run('m', ['late'], SOLO)];
+		await expect(pool.run('m', ['x'], SOLO)).rejects.toEqual(unavailable('queue_full'));
 		await Promise.all(both);
-		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(2);
+	});
+
+	it('shares the workers between tenants, however much one of them queues', async () => {
+		startPool({ workers: 1, queueLength: 100 });
+		const resume = pool.pause();
+		const served: string[] = [];
+		const submit = (tenant: string, i: number, priority: 'interactive' | 'bulk' = 'bulk') =>
+			pool
+				// 1,020 characters: 256 estimated tokens, one turn's worth each.
+				.run('m', [`${tenant}${i}`.padEnd(1_020, '.')], { tenant, priority })
+				.then(() => served.push(`${tenant}${i}`));
+		const jobs = [
+			...Array.from({ length: 30 }, (_, i) => submit('a', i)),
+			...Array.from({ length: 3 }, (_, i) => submit('b', i)),
+			submit('c', 0, 'interactive')
+		];
+		resume();
+		await Promise.all(jobs);
+		// The query first, then A and B by turns until B has none left.
+		expect(served.slice(0, 7)).toEqual(['c0', 'a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+		expect(served).toHaveLength(34);
 	});
 
 	it('replaces a worker that overruns a job, and ignores its late answer', async () => {
 		startPool({ jobTimeoutMs: 100 });
-		await expect(pool.run('m', ['late'])).rejects.toEqual(unavailable('timeout'));
-		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		await expect(pool.run('m', ['late'], SOLO)).rejects.toEqual(unavailable('timeout'));
+		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(2);
 		expect(pool.stats()).toEqual({ workers: 1, running: 0, queued: 0 });
 	});
 
 	it.each(['exit', 'throw'])('survives a worker that dies mid-job (%s)', async (how) => {
 		startPool();
-		await pool.run('m', ['warm']);
-		await expect(pool.run('m', [how])).rejects.toEqual(unavailable('worker_lost'));
-		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		await pool.run('m', ['warm'], SOLO);
+		await expect(pool.run('m', [how], SOLO)).rejects.toEqual(unavailable('worker_lost'));
+		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(2);
 	});
 
 	it('replaces workers ended from outside, idle or busy', async () => {
 		startPool();
-		await pool.run('m', ['warm']);
+		await pool.run('m', ['warm'], SOLO);
 		await pool.terminateWorkers();
 		expect(pool.stats().workers).toBe(0);
-		const hung = expect(pool.run('m', ['hang'])).rejects.toEqual(unavailable('worker_lost'));
+		const hung = expect(pool.run('m', ['hang'], SOLO)).rejects.toEqual(unavailable('worker_lost'));
 		await pool.terminateWorkers();
 		await hung;
-		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(3);
 	});
 
@@ -124,16 +148,16 @@ describe('InferencePool', () => {
 			if (broken) throw new Error('no worker file');
 			return new Worker(FAKE_WORKER, { eval: true });
 		});
-		await expect(pool.run('m', ['x'])).rejects.toThrow('no worker file');
+		await expect(pool.run('m', ['x'], SOLO)).rejects.toThrow('no worker file');
 		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 0 });
 		broken = false;
-		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
 	});
 
 	it('passes on a failed job without losing the worker', async () => {
 		startPool();
-		await expect(pool.run('m', ['fail'])).rejects.toThrow('AI worker: no such model');
-		await expect(pool.run('m', ['x'])).resolves.toMatchObject({ tokens: 1 });
+		await expect(pool.run('m', ['fail'], SOLO)).rejects.toThrow('AI worker: no such model');
+		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(1);
 	});
 
@@ -141,7 +165,9 @@ describe('InferencePool', () => {
 		startPool();
 		const resume = pool.pause();
 		const order: string[] = [];
-		const jobs = ['a', 'b', 'c'].map((text) => pool.run('m', [text]).then(() => order.push(text)));
+		const jobs = ['a', 'b', 'c'].map((text) =>
+			pool.run('m', [text], SOLO).then(() => order.push(text))
+		);
 		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 3 });
 		resume();
 		await Promise.all(jobs);
@@ -150,12 +176,12 @@ describe('InferencePool', () => {
 
 	it('on close, fails running and queued jobs and refuses new ones', async () => {
 		startPool();
-		const running = expect(pool.run('m', ['hang'])).rejects.toEqual(unavailable('closed'));
-		const queued = expect(pool.run('m', ['x'])).rejects.toEqual(unavailable('closed'));
+		const running = expect(pool.run('m', ['hang'], SOLO)).rejects.toEqual(unavailable('closed'));
+		const queued = expect(pool.run('m', ['x'], SOLO)).rejects.toEqual(unavailable('closed'));
 		await pool.close();
 		await running;
 		await queued;
-		await expect(pool.run('m', ['x'])).rejects.toEqual(unavailable('closed'));
+		await expect(pool.run('m', ['x'], SOLO)).rejects.toEqual(unavailable('closed'));
 		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 0 });
 	});
 });

@@ -1,10 +1,11 @@
 import type { Worker } from 'node:worker_threads';
+import { FairQueue, type Priority } from './fair-queue';
 import { preciseNow, type EmbedJob, type EmbedJobResult } from './worker-messages';
 
 export interface PoolOptions {
 	/** Worker threads, each with its own copy of the models. */
 	workers: number;
-	/** Jobs that may wait for a free worker; one more is refused at once. */
+	/** Jobs that may wait for a free worker, all tenants together; one more is refused at once. */
 	queueLength: number;
 	/** A job still running after this long has its worker terminated and replaced. */
 	jobTimeoutMs: number;
@@ -32,6 +33,22 @@ export interface EmbedOutcome {
 	runMs: number;
 }
 
+/** Whose job it is and how urgent: the queue shares the workers fairly between tenants. */
+export interface Schedule {
+	tenant: string;
+	priority: Priority;
+	/** The tenant's share relative to others; 1 when left out. */
+	weight?: number;
+}
+
+/** Cost a tenant of weight 1 may spend per turn of the fair queue: a few short texts. */
+const QUANTUM_TOKENS = 256;
+
+/** What the queue charges a job before it runs: about four characters a token, one per text. */
+export function estimateTokens(texts: readonly string[]): number {
+	return texts.reduce((sum, text) => sum + 1 + Math.ceil(text.length / 4), 0);
+}
+
 interface Job {
 	request: EmbedJob;
 	submittedAt: number;
@@ -48,11 +65,12 @@ interface Slot {
 /**
  * A bounded pool of inference threads. Workers start when a job first needs one and stay; a
  * worker that dies or overruns a job is dropped and replaced by the next job that needs it.
- * Each worker runs one job at a time, so a job's time is its own.
+ * Each worker runs one job at a time, so a job's time is its own. Waiting jobs are served by a
+ * weighted fair queue over tenants (interactive before bulk), not first come first served.
  */
 export class InferencePool {
 	#slots: Slot[] = [];
-	#queue: Job[] = [];
+	#queue: FairQueue<Job>;
 	#nextJobId = 1;
 	#paused = false;
 	#closed = false;
@@ -60,19 +78,28 @@ export class InferencePool {
 	constructor(
 		private readonly options: PoolOptions,
 		private readonly spawn: () => Worker
-	) {}
+	) {
+		this.#queue = new FairQueue({ capacity: options.queueLength, quantum: QUANTUM_TOKENS });
+	}
 
-	run(model: string, texts: string[]): Promise<EmbedOutcome> {
+	run(model: string, texts: string[], schedule: Schedule): Promise<EmbedOutcome> {
 		return new Promise((resolve, reject) => {
 			if (this.#closed) return reject(closedError());
 			const request = { jobId: this.#nextJobId++, model, texts };
-			this.#queue.push({ request, submittedAt: preciseNow(), resolve, reject });
-			this.#pump();
-			// The new job is last in the queue: if it did not fit, it is the one refused.
-			if (this.#queue.length > this.options.queueLength) {
-				this.#queue.pop();
-				reject(new PoolUnavailableError('queue_full', 'The server is busy. Try again shortly.'));
+			const job = { request, submittedAt: preciseNow(), resolve, reject };
+			// Only a job that must wait needs a place in the queue.
+			if (!this.#paused && this.#queue.size === 0) {
+				const slot = this.#freeSlot(job);
+				if (slot) return this.#dispatch(slot, job);
+				if (slot === null) return;
 			}
+			const ticket = { ...schedule, cost: estimateTokens(texts) };
+			if (!this.#queue.push(job, ticket)) {
+				return reject(
+					new PoolUnavailableError('queue_full', 'The server is busy. Try again shortly.')
+				);
+			}
+			this.#pump();
 		});
 	}
 
@@ -80,7 +107,7 @@ export class InferencePool {
 		return {
 			workers: this.#slots.length,
 			running: this.#slots.filter((slot) => slot.job).length,
-			queued: this.#queue.length
+			queued: this.#queue.size
 		};
 	}
 
@@ -100,7 +127,7 @@ export class InferencePool {
 
 	async close(): Promise<void> {
 		this.#closed = true;
-		for (const job of this.#queue.splice(0)) job.reject(closedError());
+		for (const job of this.#queue.drain()) job.reject(closedError());
 		const slots = this.#slots.splice(0);
 		for (const slot of slots) {
 			clearTimeout(slot.timer);
@@ -110,14 +137,22 @@ export class InferencePool {
 	}
 
 	#pump(): void {
-		while (!this.#paused && this.#queue.length > 0) {
-			const slot = this.#slots.find((candidate) => !candidate.job) ?? this.#startWorker();
+		while (!this.#paused && this.#queue.size > 0) {
+			const slot = this.#freeSlot();
 			if (!slot) return;
 			this.#dispatch(slot, this.#queue.shift()!);
 		}
 	}
 
-	#startWorker(): Slot | undefined {
+	/**
+	 * An idle worker, a new one if the pool may grow, undefined when all are busy, or null when
+	 * none can start: then every waiting job (and `pending`, not queued yet) has been failed.
+	 */
+	#freeSlot(pending?: Job): Slot | undefined | null {
+		return this.#slots.find((candidate) => !candidate.job) ?? this.#startWorker(pending);
+	}
+
+	#startWorker(pending?: Job): Slot | undefined | null {
 		if (this.#slots.length >= this.options.workers) return undefined;
 		let worker: Worker;
 		try {
@@ -125,8 +160,10 @@ export class InferencePool {
 		} catch (error) {
 			// No worker can start (e.g. its file is missing): nothing queued would ever run.
 			console.error('AI worker could not start:', error);
-			for (const job of this.#queue.splice(0)) job.reject(asError(error));
-			return undefined;
+			for (const job of [...this.#queue.drain(), ...(pending ? [pending] : [])]) {
+				job.reject(asError(error));
+			}
+			return null;
 		}
 		const slot: Slot = { worker };
 		slot.worker.on('message', (result: EmbedJobResult) => this.#settle(slot, result));

@@ -40,7 +40,9 @@ export class EmbedService {
 		}
 		this.#inFlight.add(userId);
 		try {
-			const outcome = await this.pool.run(model.id, request.texts);
+			// One text is a search query someone waits on; a batch is indexing.
+			const priority = request.texts.length === 1 ? 'interactive' : 'bulk';
+			const outcome = await this.pool.run(model.id, request.texts, { tenant: userId, priority });
 			const inputChars = request.texts.reduce((sum, text) => sum + text.length, 0);
 			this.log.insert({
 				userId,
