@@ -120,13 +120,22 @@ export class SemanticIndex {
 		return (await this.embedTexts([text]))[0];
 	}
 
-	/** Texts that are not thoughts (e.g. a training set's tag-free texts), in batches. */
+	/**
+	 * Texts that are not thoughts (e.g. a training set's tag-free texts), in batches. The log
+	 * rows are written once at the end, not a transaction per batch on the page's thread (50,000
+	 * texts are 782 batches); those of the batches done are written even when a later one fails.
+	 */
 	async embedTexts(texts: string[]): Promise<Float32Array[]> {
 		const vectors: Float32Array[] = [];
-		for (let start = 0; start < texts.length; start += MAX_EMBED_TEXTS) {
-			const batch = await this.#job(texts.slice(start, start + MAX_EMBED_TEXTS));
-			await this.replica.view.inferences.bulkAdd(batch.records);
-			vectors.push(...batch.vectors);
+		const records: Embedded['records'] = [];
+		try {
+			for (let start = 0; start < texts.length; start += MAX_EMBED_TEXTS) {
+				const batch = await this.#job(texts.slice(start, start + MAX_EMBED_TEXTS));
+				records.push(...batch.records);
+				vectors.push(...batch.vectors);
+			}
+		} finally {
+			if (records.length > 0) await this.replica.view.inferences.bulkAdd(records);
 		}
 		return vectors;
 	}
