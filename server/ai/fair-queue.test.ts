@@ -74,6 +74,15 @@ describe('FairQueue', () => {
 		expect(serveAll(queue)).toEqual(['small', 'huge']);
 	});
 
+	it("refuses a tenant's job past its share, while others still get in", () => {
+		const queue = new FairQueue<string>({ capacity: 10, perTenant: 2, quantum: 100 });
+		expect(
+			['a', 'a', 'a', 'b'].map((tenant, i) => queue.push(`${tenant}${i}`, bulk(tenant)))
+		).toEqual([true, true, false, true]);
+		queue.shift();
+		expect(queue.push('a4', bulk('a'))).toBe(true);
+	});
+
 	it('refuses a job when full, and hands back what waited on drain', () => {
 		const queue = new FairQueue<string>({ capacity: 3, quantum: 100 });
 		expect([1, 2, 3, 4].map((i) => queue.push(`j${i}`, bulk(i % 2 ? 'a' : 'b')))).toEqual([

@@ -18,9 +18,21 @@ export interface Ticket {
 	weight?: number;
 }
 
+/** What the inference pool needs of its queue (a FIFO stands in for it in the benchmark). */
+export interface JobQueue<T> {
+	readonly size: number;
+	/** False, and nothing queued, when the queue (or the tenant's share of it) is full. */
+	push(item: T, ticket: Ticket): boolean;
+	shift(): T | undefined;
+	/** Empties the queue, handing back everything that waited. */
+	drain(): T[];
+}
+
 export interface FairQueueOptions {
 	/** Jobs waiting in all; `push` refuses one more. */
 	capacity: number;
+	/** Jobs one tenant may have waiting, so a flood cannot fill the queue for everyone. */
+	perTenant?: number;
 	/** Cost a tenant of weight 1 may spend per turn. */
 	quantum: number;
 }
@@ -101,7 +113,7 @@ class Rotation<T> {
 	}
 }
 
-export class FairQueue<T> {
+export class FairQueue<T> implements JobQueue<T> {
 	#classes = { interactive: new Rotation<T>(), bulk: new Rotation<T>() };
 
 	constructor(private readonly options: FairQueueOptions) {
@@ -112,9 +124,10 @@ export class FairQueue<T> {
 		return this.#classes.interactive.size + this.#classes.bulk.size;
 	}
 
-	/** Queues the item; false (and nothing queued) when the queue is full. */
+	/** Queues the item; false (and nothing queued) when the queue or the tenant's share is full. */
 	push(item: T, ticket: Ticket): boolean {
-		if (this.size >= this.options.capacity) return false;
+		const { capacity, perTenant = capacity } = this.options;
+		if (this.size >= capacity || this.waitingOf(ticket.tenant) >= perTenant) return false;
 		this.#classes[ticket.priority].push(item, ticket);
 		return true;
 	}
@@ -130,7 +143,6 @@ export class FairQueue<T> {
 		return this.#classes.interactive.countOf(tenant) + this.#classes.bulk.countOf(tenant);
 	}
 
-	/** Empties the queue, handing back everything that waited. */
 	drain(): T[] {
 		return [...this.#classes.interactive.drain(), ...this.#classes.bulk.drain()];
 	}

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { FairQueue, type Priority } from './fair-queue';
+import { FairQueue, type JobQueue, type Priority } from './fair-queue';
 import { preciseNow, type EmbedJob, type EmbedJobResult } from './worker-messages';
 
 export interface PoolOptions {
@@ -7,6 +7,8 @@ export interface PoolOptions {
 	workers: number;
 	/** Jobs that may wait for a free worker, all tenants together; one more is refused at once. */
 	queueLength: number;
+	/** Of those, how many one tenant may have; queueLength when left out. */
+	tenantQueueLength?: number;
 	/** A job still running after this long has its worker terminated and replaced. */
 	jobTimeoutMs: number;
 }
@@ -49,7 +51,7 @@ export function estimateTokens(texts: readonly string[]): number {
 	return texts.reduce((sum, text) => sum + 1 + Math.ceil(text.length / 4), 0);
 }
 
-interface Job {
+export interface PoolJob {
 	request: EmbedJob;
 	submittedAt: number;
 	resolve(outcome: EmbedOutcome): void;
@@ -58,7 +60,7 @@ interface Job {
 
 interface Slot {
 	worker: Worker;
-	job?: Job;
+	job?: PoolJob;
 	timer?: NodeJS.Timeout;
 }
 
@@ -70,16 +72,24 @@ interface Slot {
  */
 export class InferencePool {
 	#slots: Slot[] = [];
-	#queue: FairQueue<Job>;
+	#queue: JobQueue<PoolJob>;
 	#nextJobId = 1;
 	#paused = false;
 	#closed = false;
 
+	/** `queue`: the order waiting jobs are served in; the fair queue unless a benchmark says. */
 	constructor(
 		private readonly options: PoolOptions,
-		private readonly spawn: () => Worker
+		private readonly spawn: () => Worker,
+		queue?: JobQueue<PoolJob>
 	) {
-		this.#queue = new FairQueue({ capacity: options.queueLength, quantum: QUANTUM_TOKENS });
+		this.#queue =
+			queue ??
+			new FairQueue({
+				capacity: options.queueLength,
+				perTenant: options.tenantQueueLength,
+				quantum: QUANTUM_TOKENS
+			});
 	}
 
 	run(model: string, texts: string[], schedule: Schedule): Promise<EmbedOutcome> {
@@ -148,11 +158,11 @@ export class InferencePool {
 	 * An idle worker, a new one if the pool may grow, undefined when all are busy, or null when
 	 * none can start: then every waiting job (and `pending`, not queued yet) has been failed.
 	 */
-	#freeSlot(pending?: Job): Slot | undefined | null {
+	#freeSlot(pending?: PoolJob): Slot | undefined | null {
 		return this.#slots.find((candidate) => !candidate.job) ?? this.#startWorker(pending);
 	}
 
-	#startWorker(pending?: Job): Slot | undefined | null {
+	#startWorker(pending?: PoolJob): Slot | undefined | null {
 		if (this.#slots.length >= this.options.workers) return undefined;
 		let worker: Worker;
 		try {
@@ -173,7 +183,7 @@ export class InferencePool {
 		return slot;
 	}
 
-	#dispatch(slot: Slot, job: Job): void {
+	#dispatch(slot: Slot, job: PoolJob): void {
 		slot.job = job;
 		slot.timer = setTimeout(() => this.#overran(slot), this.options.jobTimeoutMs);
 		slot.worker.postMessage(job.request);
