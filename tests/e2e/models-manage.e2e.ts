@@ -1,34 +1,11 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { generateThoughts } from '../../scripts/seed-data';
-import { toExportJson } from '../../src/lib/features/data/export-files';
-import { capture } from './support';
+import { readFileSync } from 'node:fs';
+import { capture, importSeededLibrary } from './support';
 
 /** A fixed day: the seeded library and so its data set are the same every run. */
 const END = Date.UTC(2026, 0, 1);
 const TAGGER = (version: number) => new RegExp(`^Personal tagger \\(\\d+ tags\\) v${version}$`);
-
-let dir: string;
-test.beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 't10x-models-manage-'))));
-test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function importLibrary(page: Page, count: number, seed: number): Promise<void> {
-	const file = join(dir, `library-${count}-${seed}.json`);
-	const thoughts = generateThoughts(count, seed, END).map((t) => ({
-		...t,
-		visibility: 'private' as const
-	}));
-	writeFileSync(file, toExportJson(thoughts, new Date(END)));
-	await page.goto('/data');
-	await page.getByLabel('Import a JSON or Markdown zip export').setInputFiles(file);
-	await expect(page.getByRole('status', { name: 'Data result' })).toHaveText(
-		new RegExp(`Imported ${count} new thoughts`),
-		{ timeout: 90_000 }
-	);
-}
 
 async function openModels(page: Page): Promise<Locator> {
 	await page
@@ -84,7 +61,7 @@ function storedBlobs(page: Page): Promise<string[]> {
 
 test('training shows its epochs and loss, and a cancelled run saves nothing', async ({ page }) => {
 	test.setTimeout(240_000);
-	await importLibrary(page, 3_000, 21);
+	await importSeededLibrary(page, 3_000, 21, END);
 	const models = await openModels(page);
 	// Every text the training status shows, however briefly, recorded as it changes.
 	await page.evaluate(() => {
@@ -134,7 +111,7 @@ test('a version exports as its .onnx file, and deleting asks first, never the ac
 	page
 }) => {
 	test.setTimeout(240_000);
-	await importLibrary(page, 600, 11);
+	await importSeededLibrary(page, 600, 11, END);
 	const models = await openModels(page);
 	const first = await trainToEnd(models, 1);
 	await promote(first);

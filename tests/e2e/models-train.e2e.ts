@@ -1,20 +1,11 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { generateThoughts } from '../../scripts/seed-data';
-import { toExportJson } from '../../src/lib/features/data/export-files';
-import { capture, captureBox } from './support';
+import { capture, captureBox, importSeededLibrary } from './support';
 
 /** A fixed day: the seeded library, its ids and so the held-out split are the same every run. */
 const END = Date.UTC(2026, 0, 1);
 const WRITING = 'finished Piranesi and it stayed with me all day';
 const METRICS = /F1 \d+(\.\d)?% · P@3 \d+(\.\d)?% · R@3 \d+(\.\d)?%/;
 const BOOKS = ['Piranesi', 'Middlemarch', 'The Overstory', 'Dune', 'Emma', 'Kindred', 'Beloved'];
-
-let dir: string;
-test.beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 't10x-models-'))));
-test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The tags offered for a text being written, once the neighbours (or the tagger) answered. */
 async function suggestionsFor(page: Page, text: string): Promise<string[]> {
@@ -76,18 +67,7 @@ test('a tag model trained on an imported library is gated, promoted and rolled b
 	page
 }) => {
 	test.setTimeout(240_000);
-	const file = join(dir, 'library.json');
-	const thoughts = generateThoughts(600, 11, END).map((t) => ({
-		...t,
-		visibility: 'private' as const
-	}));
-	writeFileSync(file, toExportJson(thoughts, new Date(END)));
-	await page.goto('/data');
-	await page.getByLabel('Import a JSON or Markdown zip export').setInputFiles(file);
-	await expect(page.getByRole('status', { name: 'Data result' })).toHaveText(
-		/Imported 600 new thoughts/,
-		{ timeout: 60_000 }
-	);
+	await importSeededLibrary(page, 600, 11, END);
 
 	const byVote = await suggestionsFor(page, WRITING);
 

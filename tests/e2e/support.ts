@@ -1,10 +1,12 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config';
+import { generateThoughts } from '../../scripts/seed-data';
+import { toExportJson } from '../../src/lib/features/data/export-files';
 
 export { CHROMIUM, CHROMIUM_ARGS };
 
@@ -106,4 +108,28 @@ export async function signIn(page: Page, username: string, button: 'Sign in' | '
 	await page.getByRole('button', { name: button }).click();
 	await expect(page).toHaveURL('/');
 	await expect(syncStatus(page)).toHaveText('Synced');
+}
+
+/**
+ * Imports `count` seeded thoughts, all private (so no publish question), through /data. A fixed
+ * `end` day keeps the library, its ids and so the held-out split the same every run.
+ */
+export async function importSeededLibrary(page: Page, count: number, seed: number, end: number) {
+	const dir = mkdtempSync(join(tmpdir(), 't10x-library-'));
+	const file = join(dir, `library-${count}-${seed}.json`);
+	const thoughts = generateThoughts(count, seed, end).map((t) => ({
+		...t,
+		visibility: 'private' as const
+	}));
+	writeFileSync(file, toExportJson(thoughts, new Date(end)));
+	try {
+		await page.goto('/data');
+		await page.getByLabel('Import a JSON or Markdown zip export').setInputFiles(file);
+		await expect(page.getByRole('status', { name: 'Data result' })).toHaveText(
+			new RegExp(`Imported ${count} new thoughts`),
+			{ timeout: 90_000 }
+		);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }
