@@ -33,11 +33,22 @@ describe('loadConfig', () => {
 		expect(loadConfig({}).ai).toEqual({
 			workers: 1,
 			queueLength: 16,
+			tenantQueueLength: 4,
 			jobTimeoutMs: 10_000,
 			embedsPerMinute: 60
 		});
-		const ai = loadConfig({ AI_WORKERS: '2', AI_QUEUE_LENGTH: '0', AI_EMBEDS_PER_MINUTE: '5' }).ai;
-		expect(ai).toMatchObject({ workers: 2, queueLength: 0, embedsPerMinute: 5 });
+		const ai = loadConfig({
+			AI_WORKERS: '2',
+			AI_QUEUE_LENGTH: '0',
+			AI_TENANT_QUEUE_LENGTH: '2',
+			AI_EMBEDS_PER_MINUTE: '5'
+		}).ai;
+		expect(ai).toMatchObject({
+			workers: 2,
+			queueLength: 0,
+			tenantQueueLength: 2,
+			embedsPerMinute: 5
+		});
 		expect(() => loadConfig({ AI_WORKERS: '0' })).toThrow(/AI_WORKERS must be an integer/);
 	});
 

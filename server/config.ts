@@ -48,6 +48,8 @@ export interface AiConfig {
 	workers: number;
 	/** Jobs that may wait for a free worker before requests are answered 503. */
 	queueLength: number;
+	/** Of those, how many one user may have waiting, so one flood cannot fill the queue. */
+	tenantQueueLength: number;
 	/** A job running longer than this loses its worker (ORT cannot cancel a run). */
 	jobTimeoutMs: number;
 	/** Embedding requests per user per minute. */
@@ -164,6 +166,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 		ai: {
 			workers: integer(env.AI_WORKERS, 1, 1, 64, 'AI_WORKERS'),
 			queueLength: integer(env.AI_QUEUE_LENGTH, 16, 0, 10_000, 'AI_QUEUE_LENGTH'),
+			tenantQueueLength: integer(
+				env.AI_TENANT_QUEUE_LENGTH,
+				4,
+				1,
+				10_000,
+				'AI_TENANT_QUEUE_LENGTH'
+			),
 			jobTimeoutMs: 10_000,
 			embedsPerMinute: integer(env.AI_EMBEDS_PER_MINUTE, 60, 1, 1_000_000, 'AI_EMBEDS_PER_MINUTE')
 		},

@@ -6,8 +6,7 @@
  * still gets only its share of the pool. Within a tenant jobs keep their order.
  */
 
-export const PRIORITIES = ['interactive', 'bulk'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+export type Priority = 'interactive' | 'bulk';
 
 export interface Ticket {
 	tenant: string;
@@ -95,12 +94,13 @@ class Rotation<T> {
 		}
 	}
 
-	*drain(): Generator<T> {
-		for (const lane of this.#ring) for (const waiting of lane.items) yield waiting.item;
+	drain(): T[] {
+		const items = this.#ring.flatMap((lane) => lane.items.map((waiting) => waiting.item));
 		this.#ring = [];
 		this.#lanes.clear();
 		this.#cursor = 0;
 		this.size = 0;
+		return items;
 	}
 
 	countOf(tenant: string): number {
