@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { InferencePool, PoolUnavailableError, type PoolJob } from '../server/ai/inference-pool';
-import { spawnEmbedWorker } from '../server/ai/spawn-embed-worker';
+import { InferencePool, type PoolJob } from '../server/ai/inference-pool';
+import { PoolUnavailableError } from '../server/ai/run-outcome';
+import { spawnModelRunner } from '../server/ai/spawn-model-runner';
 import { loadStaticModels } from '../server/ai/static-models';
 import { generateThoughts } from '../scripts/seed-data';
 import { FifoQueue } from './lib/fifo-queue';
@@ -21,7 +22,7 @@ import {
 
 /**
  * Fair scheduling in the server's inference pool (issue 11): ten tenants send embedding jobs of
- * the same size to one pool of real onnxruntime-node workers running the built-in model. Nine
+ * the same size to one pool of real onnxruntime-node runner processes running the built-in model. Nine
  * behave (together half the pool's measured capacity); in the flood one more sends ten times a
  * well-behaved tenant's load, so the pool is over capacity. The same arrivals run against the
  * fair queue and against the FIFO it replaced, in one process, alternated. Latency = queue time
@@ -61,11 +62,15 @@ function newPool(kind: QueueKind): InferencePool {
 		tenantQueueLength: TENANT_QUEUE_LENGTH,
 		jobTimeoutMs: 30_000
 	};
-	const spawn = () => spawnEmbedWorker([model]);
+	const { id, modelFile, vocabFile } = model;
+	const setup = { builtins: [{ id, modelFile, vocabFile }], cacheBytes: 0, maxOutputValues: 1e6 };
+	const spawn = () => spawnModelRunner(setup, { heapMb: 256, memoryMb: 3072 });
 	return kind === 'fair'
 		? new InferencePool(options, spawn)
 		: new InferencePool(options, spawn, new FifoQueue<PoolJob>(QUEUE_LENGTH));
 }
+
+const embed = (texts: string[]) => ({ task: 'embed' as const, embedder: model.id, texts });
 
 function batchAt(i: number): string[] {
 	const start = (i * BATCH) % (texts.length - BATCH);
@@ -78,7 +83,7 @@ async function serviceMs(): Promise<number> {
 	try {
 		const runs: number[] = [];
 		for (let i = 0; i < 30; i++) {
-			const outcome = await pool.run(model.id, batchAt(i), { tenant: 'probe', priority: 'bulk' });
+			const outcome = await pool.run(embed(batchAt(i)), { tenant: 'probe', priority: 'bulk' });
 			if (i >= 5) runs.push(outcome.runMs + outcome.queueMs);
 		}
 		return summarise(runs).p50;
@@ -102,7 +107,7 @@ interface Scenario {
 /** Every tenant sends a job every `interval` ms (staggered), for DURATION_MS. */
 async function runScenario(kind: QueueKind, wellIntervalMs: number, isFlood: boolean) {
 	const pool = newPool(kind);
-	await pool.run(model.id, batchAt(0), { tenant: 'warm', priority: 'bulk' });
+	await pool.run(embed(batchAt(0)), { tenant: 'warm', priority: 'bulk' });
 	const tenants = Array.from({ length: WELL_BEHAVED }, (_, i) => ({
 		tenant: `tenant-${i + 1}`,
 		interval: wellIntervalMs
@@ -117,7 +122,7 @@ async function runScenario(kind: QueueKind, wellIntervalMs: number, isFlood: boo
 			const send = () => {
 				const submitted = performance.now();
 				const job = pool
-					.run(model.id, batchAt(sent++), { tenant, priority: 'bulk' })
+					.run(embed(batchAt(sent++)), { tenant, priority: 'bulk' })
 					.then(() => result.served.push({ tenant, latencyMs: performance.now() - submitted }))
 					.catch((error: unknown) => {
 						if (!(error instanceof PoolUnavailableError)) throw error;
@@ -215,7 +220,7 @@ async function main(): Promise<void> {
 		[
 			'## Fair scheduling in the server inference pool',
 			'',
-			`${WELL_BEHAVED} well-behaved tenants and, in the flood, one more sending ${FLOOD_FACTOR}× their load, each job ${BATCH} texts of six seeded thoughts for the built-in model (the most one request may carry), into one pool (${WORKERS} onnxruntime-node worker, ${QUEUE_LENGTH} waiting jobs; the fair queue lets one tenant hold ${TENANT_QUEUE_LENGTH} of them). A job takes ${fmt(service)} ms on the idle pool; the well-behaved send ${WELL_BEHAVED_LOAD * 100}% of capacity together, the flood brings the total to ${fmt((WELL_BEHAVED_LOAD * (WELL_BEHAVED + FLOOD_FACTOR)) / WELL_BEHAVED)}×. ${ROUNDS} rounds of ${DURATION_MS / 1000} s per scenario, FIFO and fair alternated, the same arrival schedule for both. Latency: submit → answer of a served job.`,
+			`${WELL_BEHAVED} well-behaved tenants and, in the flood, one more sending ${FLOOD_FACTOR}× their load, each job ${BATCH} texts of six seeded thoughts for the built-in model (the most one request may carry), into one pool (${WORKERS} onnxruntime-node runner process, ${QUEUE_LENGTH} waiting jobs; the fair queue lets one tenant hold ${TENANT_QUEUE_LENGTH} of them). A job takes ${fmt(service)} ms on the idle pool; the well-behaved send ${WELL_BEHAVED_LOAD * 100}% of capacity together, the flood brings the total to ${fmt((WELL_BEHAVED_LOAD * (WELL_BEHAVED + FLOOD_FACTOR)) / WELL_BEHAVED)}×. ${ROUNDS} rounds of ${DURATION_MS / 1000} s per scenario, FIFO and fair alternated, the same arrival schedule for both. Latency: submit → answer of a served job.`,
 			'',
 			machineInfo(),
 			'',

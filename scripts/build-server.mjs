@@ -2,11 +2,11 @@ import { build } from 'esbuild';
 
 // Node 20 cannot run TypeScript, so `npm start` runs this bundle. npm packages stay external.
 // Workers are entries of their own: a worker thread or a forked process starts from a file,
-// found beside main.js (the embedding worker, the model probe's child process).
+// found beside main.js (the model runners, the model probe's child process).
 await build({
 	entryPoints: {
 		main: 'server/main.ts',
-		'embed-worker': 'server/ai/embed-worker.ts',
+		'model-runner-process': 'server/ai/model-runner-process.ts',
 		'model-probe-process': 'server/ai/model-probe-process.ts'
 	},
 	outdir: 'dist/server',

@@ -29,27 +29,52 @@ describe('loadConfig', () => {
 		expect(() => loadConfig({ PORT: port })).toThrow(/PORT must be an integer from 0 to 65535/);
 	});
 
-	it('reads the AI fallback limits', () => {
+	it('reads the AI serving limits, plans and prices', () => {
+		const MB = 1024 * 1024;
 		expect(loadConfig({}).ai).toEqual({
 			workers: 1,
 			queueLength: 16,
 			tenantQueueLength: 4,
 			jobTimeoutMs: 10_000,
-			embedsPerMinute: 60
+			requestsPerMinute: 60,
+			modelCacheBytes: 64 * MB,
+			maxModelBytes: 64 * MB,
+			runnerHeapMb: 256,
+			runnerMemoryMb: 3072,
+			plans: {
+				free: { computeSecondsPerDay: 300, tokensPerDay: 2_000_000, storageBytes: null, weight: 1 }
+			},
+			prices: { currency: 'USD', perComputeSecond: 0.00005, perGbMonth: 0.02 }
 		});
 		const ai = loadConfig({
 			AI_WORKERS: '2',
 			AI_QUEUE_LENGTH: '0',
 			AI_TENANT_QUEUE_LENGTH: '2',
-			AI_EMBEDS_PER_MINUTE: '5'
+			AI_REQUESTS_PER_MINUTE: '5',
+			AI_MODEL_CACHE_MB: '8',
+			AI_PLANS:
+				'{"pro": {"computeSecondsPerDay": 3600, "tokensPerDay": 5, "storageMb": 2, "weight": 3}}',
+			AI_PRICE_PER_COMPUTE_SECOND: '0.001'
 		}).ai;
 		expect(ai).toMatchObject({
 			workers: 2,
 			queueLength: 0,
 			tenantQueueLength: 2,
-			embedsPerMinute: 5
+			requestsPerMinute: 5,
+			modelCacheBytes: 8 * MB,
+			plans: {
+				free: { computeSecondsPerDay: 300 },
+				pro: { computeSecondsPerDay: 3600, tokensPerDay: 5, storageBytes: 2 * MB, weight: 3 }
+			},
+			prices: { perComputeSecond: 0.001 }
 		});
 		expect(() => loadConfig({ AI_WORKERS: '0' })).toThrow(/AI_WORKERS must be an integer/);
+		expect(() => loadConfig({ AI_PLANS: '{pro' })).toThrow(/AI_PLANS must be JSON/);
+		expect(() => loadConfig({ AI_PLANS: '{"pro": {"tokensPerDay": 5}}' })).toThrow(
+			/AI_PLANS: pro.computeSecondsPerDay/
+		);
+		expect(() => loadConfig({ AI_PLANS: '{"Pro Plan": {}}' })).toThrow(/AI_PLANS/);
+		expect(() => loadConfig({ AI_PRICE_PER_GB_MONTH: '-1' })).toThrow(/AI_PRICE_PER_GB_MONTH/);
 	});
 
 	it('reads the per-address socket cap for deployments behind a proxy', () => {

@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { DEFAULT_GUARD_LIMITS, type GuardLimits } from './relay/message-guard';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay/upgrade';
+import { loadAiConfig, type AiConfig } from './ai-config';
+import { ConfigError, integer, MB } from './env-values';
+
+export { ConfigError } from './env-values';
 
 /** Everything the server reads from the environment, parsed once with defaults. */
 export interface Config {
@@ -42,24 +46,6 @@ export interface Config {
 	blobs: { maxBytes: number; requestsPerMinute: number };
 }
 
-/** The server fallback for embeddings (POST /api/ai/embed). */
-export interface AiConfig {
-	/** Inference threads; each holds its own ORT session and models (about 30 MB resident). */
-	workers: number;
-	/** Jobs that may wait for a free worker before requests are answered 503. */
-	queueLength: number;
-	/** Of those, how many one user may have waiting, so one flood cannot fill the queue. */
-	tenantQueueLength: number;
-	/** A job running longer than this loses its worker (ORT cannot cancel a run). */
-	jobTimeoutMs: number;
-	/** Embedding requests per user per minute. */
-	embedsPerMinute: number;
-}
-
-export class ConfigError extends Error {}
-
-const MB = 1024 * 1024;
-
 /** The browsers' push services: Chrome/Edge (FCM, WNS), Firefox (Mozilla autopush), Safari. */
 export const DEFAULT_PUSH_HOSTS = [
 	'fcm.googleapis.com',
@@ -69,6 +55,7 @@ export const DEFAULT_PUSH_HOSTS = [
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
+	const relay = relayLimits(env);
 	return {
 		port: integer(env.PORT, 3000, 0, 65535, 'PORT'),
 		host: env.HOST?.trim() || '127.0.0.1',
@@ -121,61 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 				'SOCIAL_WRITES_PER_MINUTE'
 			)
 		},
-		relay: {
-			...DEFAULT_RELAY_LIMITS,
-			...DEFAULT_GUARD_LIMITS,
-			maxIntegrationSteps: integer(
-				env.RELAY_MAX_INTEGRATION_STEPS,
-				DEFAULT_GUARD_LIMITS.maxIntegrationSteps,
-				1,
-				Number.MAX_SAFE_INTEGER,
-				'RELAY_MAX_INTEGRATION_STEPS'
-			),
-			cpuMsPerSecond: integer(
-				env.RELAY_CPU_MS_PER_SECOND,
-				DEFAULT_GUARD_LIMITS.cpuMsPerSecond,
-				1,
-				1000,
-				'RELAY_CPU_MS_PER_SECOND'
-			),
-			cpuBurstMs: integer(
-				env.RELAY_CPU_BURST_MS,
-				DEFAULT_GUARD_LIMITS.cpuBurstMs,
-				1,
-				600_000,
-				'RELAY_CPU_BURST_MS'
-			),
-			// 100 MB by default; a 50k-thought library takes about 15 MB.
-			storageQuotaBytes:
-				integer(
-					env.STORAGE_QUOTA_MB,
-					DEFAULT_RELAY_LIMITS.storageQuotaBytes / MB,
-					1,
-					1_000_000,
-					'STORAGE_QUOTA_MB'
-				) * MB,
-			// Behind a reverse proxy every socket comes from the proxy's address: raise this there.
-			maxSocketsPerAddress: integer(
-				env.MAX_SOCKETS_PER_ADDRESS,
-				DEFAULT_RELAY_LIMITS.maxSocketsPerAddress,
-				1,
-				1_000_000,
-				'MAX_SOCKETS_PER_ADDRESS'
-			)
-		},
-		ai: {
-			workers: integer(env.AI_WORKERS, 1, 1, 64, 'AI_WORKERS'),
-			queueLength: integer(env.AI_QUEUE_LENGTH, 16, 0, 10_000, 'AI_QUEUE_LENGTH'),
-			tenantQueueLength: integer(
-				env.AI_TENANT_QUEUE_LENGTH,
-				4,
-				1,
-				10_000,
-				'AI_TENANT_QUEUE_LENGTH'
-			),
-			jobTimeoutMs: 10_000,
-			embedsPerMinute: integer(env.AI_EMBEDS_PER_MINUTE, 60, 1, 1_000_000, 'AI_EMBEDS_PER_MINUTE')
-		},
+		relay,
+		ai: loadAiConfig(env),
 		blobs: {
 			// 64 MB: the cap on-device models are validated against (a quantised small embedder).
 			maxBytes: integer(env.BLOB_MAX_MB, 64, 1, 4096, 'BLOB_MAX_MB') * MB,
@@ -187,6 +121,52 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 				'BLOB_REQUESTS_PER_MINUTE'
 			)
 		}
+	};
+}
+
+/** Socket limits, and per-update, per-user CPU, awareness and storage limits. */
+function relayLimits(env: NodeJS.ProcessEnv): Config['relay'] {
+	return {
+		...DEFAULT_RELAY_LIMITS,
+		...DEFAULT_GUARD_LIMITS,
+		maxIntegrationSteps: integer(
+			env.RELAY_MAX_INTEGRATION_STEPS,
+			DEFAULT_GUARD_LIMITS.maxIntegrationSteps,
+			1,
+			Number.MAX_SAFE_INTEGER,
+			'RELAY_MAX_INTEGRATION_STEPS'
+		),
+		cpuMsPerSecond: integer(
+			env.RELAY_CPU_MS_PER_SECOND,
+			DEFAULT_GUARD_LIMITS.cpuMsPerSecond,
+			1,
+			1000,
+			'RELAY_CPU_MS_PER_SECOND'
+		),
+		cpuBurstMs: integer(
+			env.RELAY_CPU_BURST_MS,
+			DEFAULT_GUARD_LIMITS.cpuBurstMs,
+			1,
+			600_000,
+			'RELAY_CPU_BURST_MS'
+		),
+		// 100 MB by default; a 50k-thought library takes about 15 MB.
+		storageQuotaBytes:
+			integer(
+				env.STORAGE_QUOTA_MB,
+				DEFAULT_RELAY_LIMITS.storageQuotaBytes / MB,
+				1,
+				1_000_000,
+				'STORAGE_QUOTA_MB'
+			) * MB,
+		// Behind a reverse proxy every socket comes from the proxy's address: raise this there.
+		maxSocketsPerAddress: integer(
+			env.MAX_SOCKETS_PER_ADDRESS,
+			DEFAULT_RELAY_LIMITS.maxSocketsPerAddress,
+			1,
+			1_000_000,
+			'MAX_SOCKETS_PER_ADDRESS'
+		)
 	};
 }
 
@@ -217,19 +197,4 @@ function vapidSubject(raw: string | undefined): string {
 		throw new ConfigError(`VAPID_SUBJECT must be a mailto: or https: URI, got "${raw}"`);
 	}
 	return subject;
-}
-
-function integer(
-	raw: string | undefined,
-	fallback: number,
-	min: number,
-	max: number,
-	name: string
-) {
-	if (raw === undefined || raw.trim() === '') return fallback;
-	const value = Number(raw);
-	if (!Number.isInteger(value) || value < min || value > max) {
-		throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-	}
-	return value;
 }

@@ -59,20 +59,6 @@ export class Metrics {
 		labelNames: ['code'] as const,
 		registers: [this.registry]
 	});
-	readonly aiEmbedSeconds = new Histogram({
-		name: 't10x_ai_embed_seconds',
-		help: 'Server embedding jobs: time waiting for a worker (stage=queue) and running (stage=run)',
-		labelNames: ['stage'] as const,
-		buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-		registers: [this.registry]
-	});
-	readonly aiEmbedRequests = new Counter({
-		name: 't10x_ai_embed_requests_total',
-		help: 'Embedding requests by outcome (ok, rate_limited, in_flight, queue_full, timeout, ...)',
-		labelNames: ['outcome'] as const,
-		registers: [this.registry]
-	});
-
 	constructor() {
 		collectDefaultMetrics({ register: this.registry });
 	}

@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AiMetrics } from './ai/ai-metrics';
 import { InferencePool } from './ai/inference-pool';
-import { spawnEmbedWorker } from './ai/spawn-embed-worker';
+import { probeOnServer } from './ai/model-probe';
+import { spawnModelRunner } from './ai/spawn-model-runner';
 import { loadStaticModels } from './ai/static-models';
+import { rootDocName } from '../sync/doc-names';
+import type { UserId } from '../sync/ids';
 import type { Config } from './config';
 import { BlobFiles } from './blobs/blob-files';
 import { AnalyticsRepository } from './db/analytics.repository';
@@ -30,12 +34,16 @@ import { pushRoutes } from './http/push.routes';
 import { socialRoutes } from './http/social.routes';
 import type { Route } from './http/router';
 import { Metrics } from './metrics';
+import { readDocument } from './relay/document-store';
 import { createRelay, type Relay } from './relay/relay';
 import { loadSecret } from './secrets';
 import { AnalyticsService } from './services/analytics.service';
 import { AuthService } from './services/auth.service';
 import { BlobService } from './services/blob.service';
-import { EmbedService } from './services/embed.service';
+import { AiQuotas } from './services/ai-quotas';
+import { AiRunService } from './services/ai-run.service';
+import { AiUsageService } from './services/ai-usage.service';
+import { UserModels } from './services/user-models';
 import { PublishingService } from './services/publishing.service';
 import { PushService } from './services/push.service';
 import { SocialService } from './services/social.service';
@@ -53,6 +61,9 @@ const LOGIN_LIMITS = {
 	hotSpacingMs: 30_000
 };
 const ANALYTICS_REQUESTS_PER_MINUTE = 60;
+const AI_USAGE_READS_PER_MINUTE = 60;
+/** The most numbers one run hands back: 64 texts × 4,096 labels, the registry's caps. */
+const MAX_RUN_OUTPUT_VALUES = 64 * 4096;
 
 /** Migrations ship as SQL files beside the source: found from server/ and from dist/server/. */
 export const MIGRATIONS_DIR = [
@@ -75,7 +86,7 @@ export interface Services {
 	auth: AuthService;
 	relay: Relay;
 	metrics: Metrics;
-	/** The embedding fallback's worker threads: closed on shutdown. */
+	/** The model runner processes: closed on shutdown. */
 	inference: InferencePool;
 	/** Web Push delivery (a PushDelivery for other services); `settled()` lets tests wait. */
 	push: PushService;
@@ -130,27 +141,61 @@ export function createServices(
 			console.warn(`[publishing] ${name}: ids published first by another user: ${postIds}`);
 		}
 	});
+	const documents = new DocumentsRepository(database.db);
+	const inferenceLog = new InferenceLogRepository(database.db);
+	// The blob store and the relay read each user's storage quota from their plan.
+	const quotas: AiQuotas = new AiQuotas(
+		config.ai.plans,
+		{
+			planOf: (userId) => users.planOf(userId),
+			spentSince: (userId, since) => inferenceLog.spentSince(userId, since),
+			storageUsed: (userId) => blobs.used(userId)
+		},
+		config.relay.storageQuotaBytes
+	);
 	const relay = createRelay(
 		auth,
-		new DocumentsRepository(database.db),
+		documents,
 		metrics,
 		config.relay,
-		(name, document) => publishing.documentStored(name, document)
-	);
-	const models = loadStaticModels(modelsDir);
-	const inference = new InferencePool(config.ai, () => spawnEmbedWorker([...models.values()]));
-	const embed = new EmbedService(
-		models,
-		inference,
-		new InferenceLogRepository(database.db),
-		new RateLimiter(config.ai.embedsPerMinute, 60_000),
-		metrics
+		(name, document) => publishing.documentStored(name, document),
+		(userId) => quotas.storageQuota(userId)
 	);
 	const blobs = new BlobService(
 		new BlobsRepository(database.db),
 		new BlobFiles(join(config.dataDir, 'blobs')),
-		{ maxBytes: config.blobs.maxBytes, quotaBytes: config.relay.storageQuotaBytes }
+		{ maxBytes: config.blobs.maxBytes, quotaFor: (userId) => quotas.storageQuota(userId) }
 	);
+	const embedders = loadStaticModels(modelsDir);
+	const runnerSetup = {
+		builtins: [...embedders.values()].map(({ id, modelFile, vocabFile }) => ({
+			id,
+			modelFile,
+			vocabFile
+		})),
+		cacheBytes: config.ai.modelCacheBytes,
+		maxOutputValues: MAX_RUN_OUTPUT_VALUES
+	};
+	const runnerLimits = { heapMb: config.ai.runnerHeapMb, memoryMb: config.ai.runnerMemoryMb };
+	const inference = new InferencePool(config.ai, () => spawnModelRunner(runnerSetup, runnerLimits));
+	const aiMetrics = new AiMetrics(metrics.registry, () => inference.stats());
+	const userModels = new UserModels({
+		embedders,
+		rootDoc: (userId) => readDocument(documents, rootDocName(userId as UserId)),
+		localFile: (userId, sha256) => blobs.localFile(userId, sha256),
+		probe: probeOnServer,
+		maxModelBytes: config.ai.maxModelBytes
+	});
+	const aiRuns = new AiRunService(
+		userModels,
+		inference,
+		quotas,
+		inferenceLog,
+		new RateLimiter(config.ai.requestsPerMinute, 60_000),
+		config.ai.prices,
+		aiMetrics
+	);
+	const aiUsage = new AiUsageService(inferenceLog, quotas, config.ai.prices);
 	const routes = [
 		...authRoutes(
 			auth,
@@ -160,7 +205,7 @@ export function createServices(
 			},
 			() => metrics.authFailures.inc({ where: 'login' })
 		),
-		...aiRoutes(auth, embed),
+		...aiRoutes(auth, aiRuns, aiUsage, new RateLimiter(AI_USAGE_READS_PER_MINUTE, 60_000)),
 		...publicRoutes(
 			profiles,
 			posts,

@@ -1,26 +1,27 @@
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InferencePool, PoolUnavailableError, type PoolOptions } from './inference-pool';
+import { InferencePool, type PoolOptions } from './inference-pool';
+import { ModelRunError, PoolUnavailableError } from './run-outcome';
 
 /**
- * A stand-in for the embed worker, told what to do by its first text, so every failure the pool
+ * A stand-in for the model runner, told what to do by its first text, so every failure the pool
  * must survive happens exactly when the test wants it.
  */
-const FAKE_WORKER = `
-const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (job) => {
-	const answer = (result) => parentPort.postMessage({ jobId: job.jobId, ...result });
+const FAKE_RUNNER = `
+process.send({ type: 'ready' });
+process.on('message', (job) => {
+	const answer = (result) => process.send({ jobId: job.jobId, cache: {}, ...result });
 	const done = () => answer({
 		type: 'done',
-		dims: 2,
-		vectors: new Float32Array(job.texts.length * 2).fill(0.5),
+		dims: [job.texts.length, 2],
+		values: new Float32Array(job.texts.length * 2).fill(0.5),
 		tokens: job.texts.length,
 		startedAt: performance.timeOrigin + performance.now(),
 		runMs: 0.25
 	});
 	switch (job.texts[0]) {
 		case 'hang': return;
-		case 'late': return setTimeout(done, 300);
+		case 'late': return setTimeout(done, 1_000);
 		case 'exit': return process.exit(7);
 		case 'throw': throw new Error('boom');
 		case 'fail': return answer({ type: 'failed', message: 'no such model' });
@@ -34,10 +35,19 @@ let spawned: number;
 function startPool(options: Partial<PoolOptions> = {}): InferencePool {
 	pool = new InferencePool({ workers: 1, queueLength: 4, jobTimeoutMs: 5_000, ...options }, () => {
 		spawned++;
-		return new Worker(FAKE_WORKER, { eval: true });
+		return fakeRunner();
 	});
 	return pool;
 }
+
+function fakeRunner() {
+	return spawn(process.execPath, ['-e', FAKE_RUNNER], {
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		serialization: 'advanced'
+	});
+}
+
+const job = (...texts: string[]) => ({ task: 'embed' as const, embedder: 'm', texts });
 
 /** One tenant's interactive work: the order is first come, first served. */
 const SOLO = { tenant: 'solo', priority: 'interactive' } as const;
@@ -59,22 +69,22 @@ describe('InferencePool', () => {
 	it('starts a worker on first use and keeps it for later jobs', async () => {
 		startPool();
 		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 0 });
-		const first = await pool.run('m', ['a', 'b'], SOLO);
-		expect(first).toMatchObject({ dims: 2, tokens: 2, runMs: 0.25 });
-		expect(Array.from(first.vectors)).toEqual([0.5, 0.5, 0.5, 0.5]);
+		const first = await pool.run(job('a', 'b'), SOLO);
+		expect(first).toMatchObject({ dims: [2, 2], tokens: 2, runMs: 0.25 });
+		expect(Array.from(first.values)).toEqual([0.5, 0.5, 0.5, 0.5]);
 		expect(first.queueMs).toBeGreaterThanOrEqual(0);
-		await pool.run('m', ['c'], SOLO);
+		await pool.run(job('c'), SOLO);
 		expect(spawned).toBe(1);
 		expect(pool.stats()).toEqual({ workers: 1, running: 0, queued: 0 });
 	});
 
 	it('refuses a job at once when every worker is busy and the queue is full', async () => {
 		startPool({ workers: 1, queueLength: 1, jobTimeoutMs: 200 });
-		const running = expect(pool.run('m', ['hang'], SOLO)).rejects.toEqual(unavailable('timeout'));
-		const waiting = expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
+		const running = expect(pool.run(job('hang'), SOLO)).rejects.toEqual(unavailable('timeout'));
+		const waiting = expect(pool.run(job('x'), SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(pool.stats()).toEqual({ workers: 1, running: 1, queued: 1 });
-		await expect(pool.run('m', ['y'], SOLO)).rejects.toThrow(PoolUnavailableError);
-		await expect(pool.run('m', ['y'], SOLO)).rejects.toEqual(unavailable('queue_full'));
+		await expect(pool.run(job('y'), SOLO)).rejects.toThrow(PoolUnavailableError);
+		await expect(pool.run(job('y'), SOLO)).rejects.toEqual(unavailable('queue_full'));
 		// Once the hung job times out, the waiting one gets a fresh worker.
 		await running;
 		await waiting;
@@ -84,12 +94,12 @@ describe('InferencePool', () => {
 	it('with no queue, runs a job only when a worker is free', async () => {
 		startPool({ workers: 2, queueLength: 0 });
 		const resume = pool.pause();
-		await expect(pool.run('m', ['x'], SOLO)).rejects.toEqual(unavailable('queue_full'));
+		await expect(pool.run(job('x'), SOLO)).rejects.toEqual(unavailable('queue_full'));
 		resume();
-		const both = [pool.run('m', ['late'], SOLO), pool.run('m', ['late'], SOLO)];
-		await expect(pool.run('m', ['x'], SOLO)).rejects.toEqual(unavailable('queue_full'));
+		const both = [pool.run(job('late'), SOLO), pool.run(job('late'), SOLO)];
+		await expect(pool.run(job('x'), SOLO)).rejects.toEqual(unavailable('queue_full'));
 		await Promise.all(both);
-		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
+		await expect(pool.run(job('x'), SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(2);
 	});
 
@@ -100,7 +110,7 @@ describe('InferencePool', () => {
 		const submit = (tenant: string, i: number, priority: 'interactive' | 'bulk' = 'bulk') =>
 			pool
 				// 1,020 characters: 256 estimated tokens, one turn's worth each.
-				.run('m', [`${tenant}${i}`.padEnd(1_020, '.')], { tenant, priority })
+				.run(job(`${tenant}${i}`.padEnd(1_020, '.')), { tenant, priority })
 				.then(() => served.push(`${tenant}${i}`));
 		const jobs = [
 			...Array.from({ length: 30 }, (_, i) => submit('a', i)),
@@ -116,29 +126,29 @@ describe('InferencePool', () => {
 
 	it('replaces a worker that overruns a job, and ignores its late answer', async () => {
 		startPool({ jobTimeoutMs: 100 });
-		await expect(pool.run('m', ['late'], SOLO)).rejects.toEqual(unavailable('timeout'));
-		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
+		await expect(pool.run(job('late'), SOLO)).rejects.toEqual(unavailable('timeout'));
+		await expect(pool.run(job('x'), SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(2);
 		expect(pool.stats()).toEqual({ workers: 1, running: 0, queued: 0 });
 	});
 
-	it.each(['exit', 'throw'])('survives a worker that dies mid-job (%s)', async (how) => {
+	it.each(['exit', 'throw'])('survives a runner that dies mid-job (%s)', async (how) => {
 		startPool();
-		await pool.run('m', ['warm'], SOLO);
-		await expect(pool.run('m', [how], SOLO)).rejects.toEqual(unavailable('worker_lost'));
-		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
+		await pool.run(job('warm'), SOLO);
+		await expect(pool.run(job(how), SOLO)).rejects.toEqual(unavailable('worker_lost'));
+		await expect(pool.run(job('x'), SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(2);
 	});
 
 	it('replaces workers ended from outside, idle or busy', async () => {
 		startPool();
-		await pool.run('m', ['warm'], SOLO);
+		await pool.run(job('warm'), SOLO);
 		await pool.terminateWorkers();
 		expect(pool.stats().workers).toBe(0);
-		const hung = expect(pool.run('m', ['hang'], SOLO)).rejects.toEqual(unavailable('worker_lost'));
+		const hung = expect(pool.run(job('hang'), SOLO)).rejects.toEqual(unavailable('worker_lost'));
 		await pool.terminateWorkers();
 		await hung;
-		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
+		await expect(pool.run(job('x'), SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(3);
 	});
 
@@ -146,18 +156,21 @@ describe('InferencePool', () => {
 		let broken = true;
 		pool = new InferencePool({ workers: 1, queueLength: 4, jobTimeoutMs: 5_000 }, () => {
 			if (broken) throw new Error('no worker file');
-			return new Worker(FAKE_WORKER, { eval: true });
+			return fakeRunner();
 		});
-		await expect(pool.run('m', ['x'], SOLO)).rejects.toThrow('no worker file');
+		await expect(pool.run(job('x'), SOLO)).rejects.toThrow('no worker file');
 		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 0 });
 		broken = false;
-		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
+		await expect(pool.run(job('x'), SOLO)).resolves.toMatchObject({ tokens: 1 });
 	});
 
 	it('passes on a failed job without losing the worker', async () => {
 		startPool();
-		await expect(pool.run('m', ['fail'], SOLO)).rejects.toThrow('AI worker: no such model');
-		await expect(pool.run('m', ['x'], SOLO)).resolves.toMatchObject({ tokens: 1 });
+		const failed = await pool.run(job('fail'), SOLO).catch((error: unknown) => error);
+		expect(failed).toBeInstanceOf(ModelRunError);
+		expect(failed).toMatchObject({ message: 'no such model', cache: {} });
+		expect((failed as ModelRunError).runMs).toBeGreaterThanOrEqual(0);
+		await expect(pool.run(job('x'), SOLO)).resolves.toMatchObject({ tokens: 1 });
 		expect(spawned).toBe(1);
 	});
 
@@ -166,7 +179,7 @@ describe('InferencePool', () => {
 		const resume = pool.pause();
 		const order: string[] = [];
 		const jobs = ['a', 'b', 'c'].map((text) =>
-			pool.run('m', [text], SOLO).then(() => order.push(text))
+			pool.run(job(text), SOLO).then(() => order.push(text))
 		);
 		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 3 });
 		resume();
@@ -176,12 +189,12 @@ describe('InferencePool', () => {
 
 	it('on close, fails running and queued jobs and refuses new ones', async () => {
 		startPool();
-		const running = expect(pool.run('m', ['hang'], SOLO)).rejects.toEqual(unavailable('closed'));
-		const queued = expect(pool.run('m', ['x'], SOLO)).rejects.toEqual(unavailable('closed'));
+		const running = expect(pool.run(job('hang'), SOLO)).rejects.toEqual(unavailable('closed'));
+		const queued = expect(pool.run(job('x'), SOLO)).rejects.toEqual(unavailable('closed'));
 		await pool.close();
 		await running;
 		await queued;
-		await expect(pool.run('m', ['x'], SOLO)).rejects.toEqual(unavailable('closed'));
+		await expect(pool.run(job('x'), SOLO)).rejects.toEqual(unavailable('closed'));
 		expect(pool.stats()).toEqual({ workers: 0, running: 0, queued: 0 });
 	});
 });

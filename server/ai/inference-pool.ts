@@ -1,38 +1,23 @@
-import type { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import { FairQueue, type JobQueue, type Priority } from './fair-queue';
-import { preciseNow, type EmbedJob, type EmbedJobResult } from './worker-messages';
+import {
+	preciseNow,
+	type RunJob,
+	type RunnerMessage,
+	type RunResult,
+	type RunTask
+} from './runner-messages';
+import { ModelRunError, PoolUnavailableError, type RunOutcome } from './run-outcome';
 
 export interface PoolOptions {
-	/** Worker threads, each with its own copy of the models. */
+	/** Runner processes, each with its own copy of the models. */
 	workers: number;
 	/** Jobs that may wait for a free worker, all tenants together; one more is refused at once. */
 	queueLength: number;
 	/** Of those, how many one tenant may have; queueLength when left out. */
 	tenantQueueLength?: number;
-	/** A job still running after this long has its worker terminated and replaced. */
+	/** A job still running after this long has its runner killed and replaced. */
 	jobTimeoutMs: number;
-}
-
-export type UnavailableReason = 'queue_full' | 'timeout' | 'worker_lost' | 'closed';
-
-/** The pool cannot take or finish this job now; the same job may well work a moment later. */
-export class PoolUnavailableError extends Error {
-	constructor(
-		readonly reason: UnavailableReason,
-		message: string
-	) {
-		super(message);
-	}
-}
-
-export interface EmbedOutcome {
-	dims: number;
-	/** `texts.length × dims` values, row-major. */
-	vectors: Float32Array;
-	tokens: number;
-	/** From run() until a worker began the job (a cold worker's start-up included). */
-	queueMs: number;
-	runMs: number;
 }
 
 /** Whose job it is and how urgent: the queue shares the workers fairly between tenants. */
@@ -52,22 +37,29 @@ export function estimateTokens(texts: readonly string[]): number {
 }
 
 export interface PoolJob {
-	request: EmbedJob;
+	request: RunJob;
 	submittedAt: number;
-	resolve(outcome: EmbedOutcome): void;
+	/** When a runner was given the job. */
+	dispatchedAt?: number;
+	resolve(outcome: RunOutcome): void;
 	reject(error: Error): void;
 }
 
 interface Slot {
-	worker: Worker;
+	worker: ChildProcess;
+	/** The runner said it has loaded the built-in models; jobs wait on the slot until then. */
+	isReady: boolean;
 	job?: PoolJob;
 	timer?: NodeJS.Timeout;
 }
 
+/** How long a new runner may take to load before it is taken for broken. */
+const START_TIMEOUT_MS = 30_000;
+
 /**
- * A bounded pool of inference threads. Workers start when a job first needs one and stay; a
- * worker that dies or overruns a job is dropped and replaced by the next job that needs it.
- * Each worker runs one job at a time, so a job's time is its own. Waiting jobs are served by a
+ * A bounded pool of model runner processes. Runners start when a job first needs one and stay;
+ * one that dies or overruns a job is killed and replaced by the next job that needs it. Each
+ * runs one job at a time, so a job's time is its own. Waiting jobs are served by a
  * weighted fair queue over tenants (interactive before bulk), not first come first served.
  */
 export class InferencePool {
@@ -80,7 +72,7 @@ export class InferencePool {
 	/** `queue`: the order waiting jobs are served in; the fair queue unless a benchmark says. */
 	constructor(
 		private readonly options: PoolOptions,
-		private readonly spawn: () => Worker,
+		private readonly spawn: () => ChildProcess,
 		queue?: JobQueue<PoolJob>
 	) {
 		this.#queue =
@@ -92,10 +84,10 @@ export class InferencePool {
 			});
 	}
 
-	run(model: string, texts: string[], schedule: Schedule): Promise<EmbedOutcome> {
+	run(task: RunTask, schedule: Schedule): Promise<RunOutcome> {
 		return new Promise((resolve, reject) => {
 			if (this.#closed) return reject(closedError());
-			const request = { jobId: this.#nextJobId++, model, texts };
+			const request = { ...task, jobId: this.#nextJobId++ };
 			const job = { request, submittedAt: preciseNow(), resolve, reject };
 			// Only a job that must wait needs a place in the queue.
 			if (!this.#paused && this.#queue.size === 0) {
@@ -103,7 +95,7 @@ export class InferencePool {
 				if (slot) return this.#dispatch(slot, job);
 				if (slot === null) return;
 			}
-			const ticket = { ...schedule, cost: estimateTokens(texts) };
+			const ticket = { ...schedule, cost: estimateTokens(task.texts) };
 			if (!this.#queue.push(job, ticket)) {
 				return reject(
 					new PoolUnavailableError('queue_full', 'The server is busy. Try again shortly.')
@@ -130,9 +122,14 @@ export class InferencePool {
 		};
 	}
 
-	/** Ends every worker the way a crash would; jobs on them fail, later jobs get new workers. */
+	/** Kills every runner the way a crash would; jobs on them fail, later jobs get new ones. */
 	async terminateWorkers(): Promise<void> {
-		await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+		await Promise.all(this.#slots.map((slot) => kill(slot.worker)));
+	}
+
+	/** The process ids of the runners in the pool now. */
+	pids(): number[] {
+		return this.#slots.map((slot) => slot.worker.pid!);
 	}
 
 	async close(): Promise<void> {
@@ -143,7 +140,7 @@ export class InferencePool {
 			clearTimeout(slot.timer);
 			slot.job?.reject(closedError());
 		}
-		await Promise.all(slots.map((slot) => slot.worker.terminate()));
+		await Promise.all(slots.map((slot) => kill(slot.worker)));
 	}
 
 	#pump(): void {
@@ -164,69 +161,92 @@ export class InferencePool {
 
 	#startWorker(pending?: PoolJob): Slot | undefined | null {
 		if (this.#slots.length >= this.options.workers) return undefined;
-		let worker: Worker;
+		let worker: ChildProcess;
 		try {
 			worker = this.spawn();
 		} catch (error) {
 			// No worker can start (e.g. its file is missing): nothing queued would ever run.
-			console.error('AI worker could not start:', error);
+			console.error('AI runner could not start:', error);
 			for (const job of [...this.#queue.drain(), ...(pending ? [pending] : [])]) {
 				job.reject(asError(error));
 			}
 			return null;
 		}
-		const slot: Slot = { worker };
-		slot.worker.on('message', (result: EmbedJobResult) => this.#settle(slot, result));
-		slot.worker.on('error', (error) => console.error('AI worker failed:', error));
-		slot.worker.on('exit', (code) => this.#lost(slot, code));
+		const slot: Slot = { worker, isReady: false };
+		slot.worker.on('message', (message: RunnerMessage) => {
+			if (message.type === 'ready') this.#ready(slot);
+			else this.#settle(slot, message);
+		});
+		slot.worker.on('error', (error) => console.error('AI runner failed:', error));
+		slot.worker.on('exit', (code, signal) => this.#lost(slot, code ?? signal));
 		this.#slots.push(slot);
 		return slot;
 	}
 
+	/** The job's time limit counts from when a ready runner takes it, not from a cold start. */
 	#dispatch(slot: Slot, job: PoolJob): void {
 		slot.job = job;
+		if (!slot.isReady) {
+			slot.timer = setTimeout(() => this.#overran(slot), START_TIMEOUT_MS);
+			return;
+		}
+		job.dispatchedAt = preciseNow();
 		slot.timer = setTimeout(() => this.#overran(slot), this.options.jobTimeoutMs);
-		slot.worker.postMessage(job.request);
+		slot.worker.send(job.request);
 	}
 
-	#settle(slot: Slot, result: EmbedJobResult): void {
+	#ready(slot: Slot): void {
+		slot.isReady = true;
+		clearTimeout(slot.timer);
+		if (slot.job) this.#dispatch(slot, slot.job);
+	}
+
+	#settle(slot: Slot, result: RunResult): void {
 		const job = slot.job;
 		// A late answer from a worker already given up on is dropped.
 		if (!job || job.request.jobId !== result.jobId) return;
 		clearTimeout(slot.timer);
 		slot.job = undefined;
-		if (result.type === 'failed') job.reject(new Error(`AI worker: ${result.message}`));
-		else {
+		if (result.type === 'failed') {
+			job.reject(new ModelRunError(result.message, result.cache, heldFor(job)));
+		} else {
 			job.resolve({
 				dims: result.dims,
-				vectors: result.vectors,
+				values: result.values,
 				tokens: result.tokens,
 				queueMs: Math.max(0, result.startedAt - job.submittedAt),
-				runMs: result.runMs
+				runMs: result.runMs,
+				cache: result.cache
 			});
 		}
 		this.#pump();
 	}
 
-	/** ORT cannot cancel a run, so a job that overruns costs its worker. */
+	/** ORT cannot cancel a run, so a job that overruns costs its runner. */
 	#overran(slot: Slot): void {
 		const job = slot.job;
 		if (!job) return;
 		this.#drop(slot);
-		void slot.worker.terminate();
-		console.error(`AI worker overran a job (${this.options.jobTimeoutMs} ms); replacing it`);
-		job.reject(new PoolUnavailableError('timeout', 'The job took too long. Try again shortly.'));
+		void kill(slot.worker);
+		console.error(`AI runner overran a job (${this.options.jobTimeoutMs} ms); replacing it`);
+		job.reject(
+			new PoolUnavailableError('timeout', 'The model took too long on this job.', heldFor(job))
+		);
 		this.#pump();
 	}
 
-	#lost(slot: Slot, code: number): void {
+	#lost(slot: Slot, code: number | string | null): void {
 		// Workers dropped on purpose (overrun, close) are already out of the pool.
 		if (!this.#slots.includes(slot)) return;
 		const job = slot.job;
 		this.#drop(slot);
-		console.error(`AI worker exited with code ${code}${job ? ' during a job' : ''}`);
+		console.error(`AI runner exited (${code})${job ? ' during a job' : ''}`);
 		job?.reject(
-			new PoolUnavailableError('worker_lost', 'The AI worker stopped. Try again shortly.')
+			new PoolUnavailableError(
+				'worker_lost',
+				'The model run ended its runner (it may have run out of memory).',
+				heldFor(job)
+			)
 		);
 		this.#pump();
 	}
@@ -236,6 +256,19 @@ export class InferencePool {
 		slot.job = undefined;
 		this.#slots = this.#slots.filter((candidate) => candidate !== slot);
 	}
+}
+
+function heldFor(job: PoolJob): number {
+	return job.dispatchedAt === undefined ? 0 : preciseNow() - job.dispatchedAt;
+}
+
+/** SIGKILL, resolved once the process has gone (at once if it already had). */
+function kill(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+	return new Promise((resolve) => {
+		child.once('exit', () => resolve());
+		child.kill('SIGKILL');
+	});
 }
 
 function closedError(): PoolUnavailableError {

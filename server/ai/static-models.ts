@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseVocabulary, type Vocabulary } from '../../sync/ai/tokenizer';
 
 /** The models the server fallback runs: the built-in ones the PWA ships in static/models. */
 export const SERVED_MODELS = ['glove-sif-50k'] as const;
@@ -14,6 +15,11 @@ export interface StaticModel {
 	vocabFile: string;
 }
 
+/** A built-in embedder the runners load, with its vocabulary for counting tokens up front. */
+export interface ServedEmbedder extends StaticModel {
+	vocab: Vocabulary;
+}
+
 /**
  * Reads each served model's manifest. A model whose folder is missing is left out (the endpoint
  * answers 404 for it) rather than stopping the server: accounts and sync do not need it.
@@ -21,8 +27,8 @@ export interface StaticModel {
 export function loadStaticModels(
 	modelsDir: string | undefined,
 	ids: readonly string[] = SERVED_MODELS
-): Map<string, StaticModel> {
-	const models = new Map<string, StaticModel>();
+): Map<string, ServedEmbedder> {
+	const models = new Map<string, ServedEmbedder>();
 	for (const id of ids) {
 		const dir = modelsDir && join(modelsDir, id);
 		if (!dir || !existsSync(join(dir, 'manifest.json'))) {
@@ -31,7 +37,8 @@ export function loadStaticModels(
 			);
 			continue;
 		}
-		models.set(id, readManifest(dir, id));
+		const model = readManifest(dir, id);
+		models.set(id, { ...model, vocab: parseVocabulary(readFileSync(model.vocabFile, 'utf8')) });
 	}
 	return models;
 }

@@ -61,14 +61,14 @@ export class BlobFiles {
 	async commit(staged: StagedBlob, userId: string, sha256: string): Promise<void> {
 		const dir = this.#dirOf(userId);
 		await mkdir(dir, { recursive: true });
-		await rename(staged.path, this.#pathOf(userId, sha256));
+		await rename(staged.path, this.pathOf(userId, sha256));
 		await syncDirectory(dir);
 	}
 
 	/** The bytes as a stream, or null when there is no such file. */
 	async read(userId: string, sha256: string): Promise<Readable | null> {
 		try {
-			return (await open(this.#pathOf(userId, sha256), 'r')).createReadStream();
+			return (await open(this.pathOf(userId, sha256), 'r')).createReadStream();
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
 			throw error;
@@ -76,7 +76,7 @@ export class BlobFiles {
 	}
 
 	async remove(userId: string, sha256: string): Promise<void> {
-		await rm(this.#pathOf(userId, sha256), { force: true });
+		await rm(this.pathOf(userId, sha256), { force: true });
 	}
 
 	/** Names reach the disk only in the shapes the server mints and checks: no `/`, no `..`. */
@@ -85,7 +85,8 @@ export class BlobFiles {
 		return join(this.root, userId);
 	}
 
-	#pathOf(userId: string, sha256: string): string {
+	/** Where the file lives; also for a reader in another process (the model runners). */
+	pathOf(userId: string, sha256: string): string {
 		if (!SHA256_HEX.test(sha256)) throw new Error(`Not a sha256: ${sha256}`);
 		return join(this.#dirOf(userId), sha256);
 	}

@@ -4,7 +4,9 @@ export const users = sqliteTable('users', {
 	id: text('id').primaryKey(),
 	username: text('username').notNull().unique(),
 	passwordHash: text('password_hash').notNull(),
-	createdAt: integer('created_at').notNull()
+	createdAt: integer('created_at').notNull(),
+	/** The row of the AI plan table (config) whose quotas apply; operators set it. */
+	plan: text('plan').notNull().default('free')
 });
 
 /** One row per signed-in device. Only a SHA-256 of the token is stored. */
@@ -60,7 +62,7 @@ export const storageUsage = sqliteTable('storage_usage', {
 	bytes: integer('bytes').notNull()
 });
 
-/** One row per embedding job the server ran for a user (POST /api/ai/embed). */
+/** One row per model run the server did for a user (POST /api/ai/embed and /api/ai/run). */
 export const inferenceLog = sqliteTable(
 	'inference_log',
 	{
@@ -70,10 +72,25 @@ export const inferenceLog = sqliteTable(
 			.references(() => users.id, { onDelete: 'cascade' }),
 		model: text('model').notNull(),
 		version: text('version').notNull(),
+		task: text('task', { enum: ['embed', 'tag'] })
+			.notNull()
+			.default('embed'),
 		batch: integer('batch').notNull(),
 		inputChars: integer('input_chars').notNull(),
+		tokens: integer('tokens').notNull().default(0),
+		/** UTF-8 bytes of the texts sent, and of the numbers sent back (4 per float32). */
+		bytesIn: integer('bytes_in').notNull().default(0),
+		bytesOut: integer('bytes_out').notNull().default(0),
+		/** Compute the run took: what quotas and cost count (a timed-out run counts its timeout). */
 		runMs: real('run_ms').notNull(),
 		queueMs: real('queue_ms').notNull(),
+		/** The run's price when it ran (the price table may change later; this row does not). */
+		cost: real('cost').notNull().default(0),
+		outcome: text('outcome', {
+			enum: ['ok', 'failed', 'timeout', 'worker_lost']
+		})
+			.notNull()
+			.default('ok'),
 		createdAt: integer('created_at').notNull()
 	},
 	(table) => [index('inference_log_user_idx').on(table.userId, table.createdAt)]

@@ -8,7 +8,9 @@ export class HttpError extends Error {
 		readonly code: ErrorCode,
 		message: string,
 		/** Extra response headers, e.g. Retry-After on a 429 or 503. */
-		readonly headers: Record<string, string> = {}
+		readonly headers: Record<string, string> = {},
+		/** More for the client to act on, beside code and message (e.g. which quota). */
+		readonly details?: Record<string, unknown>
 	) {
 		super(message);
 	}
@@ -59,7 +61,7 @@ export function sendJson(
 }
 
 export function sendError(res: ServerResponse, error: HttpError): void {
-	const body: ApiError = { error: { code: error.code, message: error.message } };
+	const body: ApiError = { error: { code: error.code, message: error.message, ...error.details } };
 	sendJson(res, error.status, body, error.headers);
 }
 

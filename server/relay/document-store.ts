@@ -1,3 +1,5 @@
+import * as Y from 'yjs';
+
 /**
  * The storage port the relay's persistence depends on: an append-only update log plus one
  * compacted state per document. The SQLite adapter is server/db/documents.repository.ts.
@@ -53,4 +55,16 @@ export class StorageError extends Error {
 		super(`storage ${code}`, options);
 		this.name = 'StorageError';
 	}
+}
+
+/** A stored document as a Y.Doc (its state, then its updates); null when nothing is stored. */
+export function readDocument(store: Pick<DocumentStore, 'load'>, name: string): Y.Doc | null {
+	const stored = store.load(name);
+	if (!stored.state && stored.updates.length === 0) return null;
+	const doc = new Y.Doc();
+	Y.transact(doc, () => {
+		if (stored.state) Y.applyUpdate(doc, stored.state);
+		for (const update of stored.updates) Y.applyUpdate(doc, update);
+	});
+	return doc;
 }

@@ -30,10 +30,12 @@ export function createRelay(
 	store: DocumentStore,
 	metrics: Metrics,
 	limits: RelayLimits & Partial<GuardLimits>,
-	afterStore?: (documentName: string, document: Y.Doc) => void
+	afterStore?: (documentName: string, document: Y.Doc) => void,
+	/** Each user's storage quota; `limits.storageQuotaBytes` for everyone when left out. */
+	quotaFor: (userId: string) => number = () => limits.storageQuotaBytes
 ): Relay {
 	const log = new UpdateLog(store, limits.groupCommitWindowMs);
-	const quota = new StorageQuota(store, limits.storageQuotaBytes);
+	const quota = new StorageQuota(store, quotaFor);
 	const openDocuments = new OpenDocuments(limits);
 	const hocuspocus = new Hocuspocus({
 		quiet: true,

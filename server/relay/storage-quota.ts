@@ -24,7 +24,8 @@ export class StorageQuota {
 
 	constructor(
 		private readonly store: DocumentStore,
-		private readonly quotaBytes: number
+		/** The user's quota: their plan's storage. */
+		private readonly quotaFor: (userId: string) => number
 	) {}
 
 	/** Reserves room for an update about to be appended; false when it would not fit. */
@@ -32,7 +33,8 @@ export class StorageQuota {
 		const bytes = update.byteLength;
 		const reserved = this.#reserved.get(userId) ?? 0;
 		const isSmallDeletion = bytes <= SMALL_DELETION_BYTES && addsNothing(update);
-		const limit = isSmallDeletion ? this.quotaBytes * (1 + GRACE) : this.quotaBytes;
+		const quota = this.quotaFor(userId);
+		const limit = isSmallDeletion ? quota * (1 + GRACE) : quota;
 		if (this.store.usage(userId) + reserved + bytes > limit) return false;
 		this.#reserved.set(userId, reserved + bytes);
 		return true;

@@ -14,8 +14,8 @@ export interface PutResult {
 export interface BlobLimits {
 	/** The largest blob taken. */
 	maxBytes: number;
-	/** What one user may hold, documents and blobs together (the relay's storage quota). */
-	quotaBytes: number;
+	/** What the user may hold, documents and blobs together (their plan's storage quota). */
+	quotaFor(userId: string): number;
 }
 
 /**
@@ -80,6 +80,17 @@ export class BlobService {
 		return null;
 	}
 
+	/** The file of the user's blob, for a model runner to read; null when they have none. */
+	localFile(userId: string, sha256: string): { blob: BlobInfo; path: string } | null {
+		const blob = this.repository.find(userId, sha256);
+		return blob ? { blob, path: this.files.pathOf(userId, sha256) } : null;
+	}
+
+	/** Bytes the user holds, documents and blobs together. */
+	used(userId: string): number {
+		return this.repository.usage(userId);
+	}
+
 	/** Deletes the blob and frees its bytes; false when the user had no such blob. */
 	remove(userId: string, sha256: string): Promise<boolean> {
 		return this.#lock.run(lockKey(userId, sha256), async () => {
@@ -101,7 +112,12 @@ export class BlobService {
 		const known = this.repository.find(userId, staged.sha256);
 		if (known) return { isCreated: false, stored: this.#stored(userId, known) };
 		await this.files.commit(staged, userId, staged.sha256);
-		const outcome = this.repository.add(userId, staged.sha256, staged.size, this.limits.quotaBytes);
+		const outcome = this.repository.add(
+			userId,
+			staged.sha256,
+			staged.size,
+			this.limits.quotaFor(userId)
+		);
 		if (outcome === 'over_quota') {
 			await this.files.remove(userId, staged.sha256);
 			throw this.#overQuota(userId, staged.size);
@@ -115,7 +131,7 @@ export class BlobService {
 	}
 
 	#checkQuota(userId: string, bytes: number): void {
-		if (this.repository.usage(userId) + bytes > this.limits.quotaBytes) {
+		if (this.repository.usage(userId) + bytes > this.limits.quotaFor(userId)) {
 			throw this.#overQuota(userId, bytes);
 		}
 	}
@@ -124,7 +140,7 @@ export class BlobService {
 		return new BlobError(
 			'quota_exceeded',
 			`This blob (${megabytes(bytes)}) does not fit your storage quota of ` +
-				`${megabytes(this.limits.quotaBytes)}: ${megabytes(this.repository.usage(userId))} ` +
+				`${megabytes(this.limits.quotaFor(userId))}: ${megabytes(this.repository.usage(userId))} ` +
 				'is in use. Delete models or thoughts you no longer need, or ask for a larger quota.'
 		);
 	}
@@ -137,7 +153,7 @@ export class BlobService {
 		return {
 			bytes: this.repository.usage(userId),
 			blobBytes: this.repository.blobBytes(userId),
-			quotaBytes: this.limits.quotaBytes
+			quotaBytes: this.limits.quotaFor(userId)
 		};
 	}
 }

@@ -82,10 +82,16 @@ function failure(error: unknown): ModelCheckError {
 			);
 		}
 	}
-	// The runtime names its source file and C++ function before the reason: only the reason helps.
+	return new ModelCheckError('probe', `The sample run failed: ${runtimeReason(message)}`);
+}
+
+/**
+ * An onnxruntime error as a person can read it: the runtime names its source file and C++
+ * function before the reason, and only the reason helps.
+ */
+export function runtimeReason(message: string): string {
 	const reason = message.replace(SOURCE_LOCATION, '').trim();
-	const shown = reason.length > 300 ? `…${reason.slice(-300)}` : reason;
-	return new ModelCheckError('probe', `The sample run failed: ${shown}`);
+	return reason.length > 300 ? `…${reason.slice(-300)}` : reason;
 }
 
 function tokenFeeds(runtime: OnnxRuntime, request: Extract<ProbeRequest, { task: 'embed' }>) {

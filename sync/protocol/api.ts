@@ -77,6 +77,9 @@ export const ERROR_CODES = [
 	'unsupported_media_type',
 	'payload_too_large',
 	'quota_exceeded',
+	'unsupported',
+	'invalid_model',
+	'model_failed',
 	'rate_limited',
 	'busy',
 	'internal'
@@ -84,5 +87,6 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ApiError {
-	error: { code: ErrorCode; message: string };
+	/** Some codes carry more: `quota_exceeded` from /api/ai has `quota` (a QuotaRefusal). */
+	error: { code: ErrorCode; message: string } & Record<string, unknown>;
 }

@@ -208,32 +208,39 @@ describe('POST /api/ai/embed', () => {
 			expect(row.created_at).toBeGreaterThan(Date.now() - 60_000);
 		});
 		const metrics = await readMetrics(t.base);
-		expect(metrics).toMatch(/t10x_ai_embed_seconds_count\{stage="run"\} [1-9]/);
-		expect(metrics).toMatch(/t10x_ai_embed_requests_total\{outcome="ok"\} [1-9]/);
+		expect(metrics).toMatch(
+			/t10x_ai_seconds_count\{model="glove-sif-50k",plan="free",stage="run"\} [1-9]/
+		);
+		expect(metrics).toMatch(
+			/t10x_ai_requests_total\{model="glove-sif-50k",plan="free",outcome="ok"\} [1-9]/
+		);
 	});
 
-	it('lets each user have one request in flight (429 for the next), others still queue', async () => {
-		const [user, other] = [await register(t.base), await register(t.base)];
-		const pool = t.server.services.inference;
-		const resume = pool.pause();
-		const first = embed(t, user, request(['first']));
-		await eventually(() => pool.stats().queued === 1, 5_000, 'the first job to queue');
-		const second = await embed(t, user, request(['second']));
-		expect(second.status).toBe(429);
-		expect(second.body.error.code).toBe('rate_limited');
-		const others = embed(t, other, request(['someone else']));
-		await eventually(() => pool.stats().queued === 2, 5_000, 'the other user’s job to queue');
-		resume();
-		expect((await first).status).toBe(200);
-		expect((await others).status).toBe(200);
-		// The slot is free again once the answer is out.
-		expect((await embed(t, user, request(['third']))).status).toBe(200);
+	it('lets each user keep only so many jobs waiting (503 past that), others still queue', async () => {
+		const capped = await startTestServer({ ai: { tenantQueueLength: 1 } });
+		try {
+			const [user, other] = [await register(capped.base), await register(capped.base)];
+			const pool = capped.server.services.inference;
+			const resume = pool.pause();
+			const first = embed(capped, user, request(['first']));
+			await eventually(() => pool.stats().queued === 1, 5_000, 'the first job to queue');
+			const second = await embed(capped, user, request(['second']));
+			expect([second.status, second.body.error.code]).toEqual([503, 'busy']);
+			const others = embed(capped, other, request(['someone else']));
+			await eventually(() => pool.stats().queued === 2, 5_000, 'the other user’s job to queue');
+			resume();
+			expect((await first).status).toBe(200);
+			expect((await others).status).toBe(200);
+			expect((await embed(capped, user, request(['third']))).status).toBe(200);
+		} finally {
+			await capped.stop();
+		}
 	});
 });
 
 describe('POST /api/ai/embed under load and failure', () => {
 	it('limits each user to so many requests a minute', async () => {
-		const limited = await startTestServer({ ai: { embedsPerMinute: 2 } });
+		const limited = await startTestServer({ ai: { requestsPerMinute: 2 } });
 		try {
 			const user = await register(limited.base);
 			for (let i = 0; i < 2; i++) {
@@ -267,7 +274,7 @@ describe('POST /api/ai/embed under load and failure', () => {
 		}
 	});
 
-	it('survives its worker dying, idle or mid-job, and serves the next request', async () => {
+	it('survives its runner dying, idle or mid-job, and serves the next request', async () => {
 		const own = await startTestServer();
 		try {
 			const user = await register(own.base);
@@ -277,8 +284,8 @@ describe('POST /api/ai/embed under load and failure', () => {
 			await pool.terminateWorkers();
 			expect((await embed(own, user, request(['after an idle crash']))).status).toBe(200);
 
-			// A cold worker takes far longer to start than the test takes to end it: the job is
-			// certainly on the worker when it dies.
+			// A cold runner takes far longer to start than the test takes to end it: the job is
+			// certainly on the runner when it dies.
 			await pool.terminateWorkers();
 			const resume = pool.pause();
 			const doomed = embed(own, user, request(['dies with its worker']));

@@ -47,7 +47,7 @@ export async function startTestServer(
 		social: { readsPerMinute: 1_000_000, writesPerMinute: 1_000_000 },
 		metricsToken: METRICS_TOKEN,
 		...overrides,
-		ai: { ...defaults.ai, embedsPerMinute: 1_000_000, ...overrides.ai }
+		ai: { ...defaults.ai, requestsPerMinute: 1_000_000, ...overrides.ai }
 	};
 	const server = await startServer(config, noPages);
 	const base = `http://127.0.0.1:${server.port}`;
