@@ -61,7 +61,6 @@ const LOGIN_LIMITS = {
 	hotSpacingMs: 30_000
 };
 const ANALYTICS_REQUESTS_PER_MINUTE = 60;
-const AI_USAGE_READS_PER_MINUTE = 60;
 /** The most numbers one run hands back: 64 texts × 4,096 labels, the registry's caps. */
 const MAX_RUN_OUTPUT_VALUES = 64 * 4096;
 
@@ -205,7 +204,7 @@ export function createServices(
 			},
 			() => metrics.authFailures.inc({ where: 'login' })
 		),
-		...aiRoutes(auth, aiRuns, aiUsage, new RateLimiter(AI_USAGE_READS_PER_MINUTE, 60_000)),
+		...aiRoutes(auth, aiRuns, aiUsage, new RateLimiter(config.ai.requestsPerMinute, 60_000)),
 		...publicRoutes(
 			profiles,
 			posts,

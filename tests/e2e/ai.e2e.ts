@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { capture, timeline, waitForServiceWorker } from './support';
+import { capture, expectNoSeriousViolations, timeline, waitForServiceWorker } from './support';
 
 test('search by meaning, related thoughts and the inference log all work offline', async ({
 	browser
@@ -77,4 +77,21 @@ test('a signed-in person can run the built-in model on the server instead', asyn
 
 	await page.goto('/ai');
 	await expect(page.getByRole('table', { name: 'Inference log' })).toContainText('server');
+
+	// The server's own account of it: quotas, cost per day (chart and table) and per model.
+	const server = page.getByRole('region', { name: 'Server and cost' });
+	await expect(server).toContainText(/Compute: [\d.]+ of 300 seconds/);
+	await expect(server).toContainText(/Tokens: [1-9]\d* of 2000000 tokens/);
+	const today = new Date().toISOString().slice(0, 10);
+	const perDay = server.getByRole('table', { name: /Server usage and cost per day/ });
+	await expect(perDay.getByRole('row', { name: new RegExp(today) })).toContainText(/USD/);
+	await expect(
+		server.getByRole('img', { name: /^Cost per day over the last 30 days/ })
+	).toBeVisible();
+	await expect(
+		server.getByRole('table', { name: /Server usage per model/ }).getByRole('row', {
+			name: /glove-sif-50k · 1\.0\.0/
+		})
+	).toContainText('embed');
+	await expectNoSeriousViolations(page, 'AI usage with server usage');
 });

@@ -163,3 +163,47 @@ describe('model runners', () => {
 		expect(pool.stats()).toMatchObject({ running: 0, queued: 0 });
 	}, 180_000);
 });
+
+describe('the runners’ model cache', () => {
+	it('counts misses, loads, hits and evictions, bounded in bytes', async () => {
+		const heads = [1, 2].map((seed) =>
+			store(
+				buildHeadOnnx({
+					dims: DIMS,
+					labels: ['a', 'b', 'c'],
+					weights: seededValues(DIMS * LABELS, seed * 100),
+					bias: new Float32Array(LABELS)
+				})
+			)
+		);
+		const oneHead = readFileSync(heads[0].path).length;
+		const setup = {
+			builtins: [
+				{
+					id: BUILTIN,
+					modelFile: join(MODEL_DIR, 'model.onnx'),
+					vocabFile: join(MODEL_DIR, 'vocab.txt')
+				}
+			],
+			// Room for one head, not two.
+			cacheBytes: oneHead + 16,
+			maxOutputValues: 1024
+		};
+		const single = new InferencePool({ workers: 1, queueLength: 8, jobTimeoutMs: 5_000 }, () =>
+			spawnModelRunner(setup, { heapMb: 256, memoryMb: 3072 })
+		);
+		try {
+			const cacheOf = async (head: Artifact) =>
+				(await single.run(tag(head), { tenant: 'u', priority: 'interactive' })).cache;
+			expect(await cacheOf(heads[0])).toEqual({ miss: 1, load: 1 });
+			expect(await cacheOf(heads[0])).toEqual({ hit: 1 });
+			expect(await cacheOf(heads[1])).toEqual({ miss: 1, load: 1, eviction: 1 });
+			expect(await cacheOf(heads[0])).toEqual({ miss: 1, load: 1, eviction: 1 });
+			// A file that no longer hashes to its name is refused, not run.
+			writeFileSync(heads[1].path, new Uint8Array(oneHead));
+			await expect(cacheOf(heads[1])).rejects.toThrow(/does not match its sha256/);
+		} finally {
+			await single.close();
+		}
+	});
+});

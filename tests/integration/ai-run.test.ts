@@ -1,92 +1,35 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { buildHeadOnnx } from '../../models/head-onnx';
 import type { Plan } from '../../server/ai-config';
 import { MODELS_DIR } from '../../server/services';
 import { padBatch, parseVocabulary, tokenize } from '../../sync/ai/tokenizer';
-import { rootDocName } from '../../sync/doc-names';
-import { addVersion, type ModelVersion } from '../../sync/doc/model-versions';
-import type { UserId } from '../../sync/ids';
 import type { RunResponse, UsageReport } from '../../sync/protocol/ai-run';
-import { headVersion, uploadedEmbedder } from '../fixtures/model-versions';
+import { uploadedEmbedder } from '../fixtures/model-versions';
 import { ort } from '../fixtures/node-runtimes';
-import { seededValues } from '../fixtures/onnx-builder';
+import { register, startTestServer, type Account, type TestServer } from './harness';
 import {
-	connectClient,
-	register,
-	settled,
-	startTestServer,
-	type Account,
-	type TestServer
-} from './harness';
+	addToRegistry,
+	BUILTIN,
+	DIMS,
+	LABELS,
+	sha256,
+	trainedHead,
+	upload,
+	versionOf
+} from './server-models';
 
 /**
  * POST /api/ai/run and GET /api/ai/usage against a real server: each user's registry versions
  * (put in their root doc through the relay) and files (through the blob store), run by real
  * onnxruntime-node runners and compared with onnxruntime-web, the device's runtime.
  */
-const BUILTIN = 'glove-sif-50k';
 const MODEL_DIR = join(MODELS_DIR!, BUILTIN);
-const DIMS = 100;
-const LABELS = ['ideas', 'work', 'home'];
 const TEXTS = ['a new idea for the garden', 'meeting notes from work', 'cook dinner at home'];
 
 let t: TestServer;
 let alice: Account;
 let bob: Account;
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-function trainedHead(seed: number): Uint8Array<ArrayBuffer> {
-	return new Uint8Array(
-		buildHeadOnnx({
-			dims: DIMS,
-			labels: LABELS,
-			weights: seededValues(DIMS * LABELS.length, seed),
-			bias: seededValues(LABELS.length, seed + 1)
-		})
-	);
-}
-
-function versionOf(id: string, bytes: Uint8Array, extra: Partial<ModelVersion> = {}): ModelVersion {
-	return headVersion(id, Date.now(), {
-		sha256: sha256(bytes),
-		size: bytes.length,
-		dims: [DIMS],
-		labels: LABELS,
-		signature: {
-			inputs: [{ name: 'embeddings', type: 'float32', dims: ['batch', DIMS] }],
-			outputs: [{ name: 'scores', type: 'float32', dims: ['batch', LABELS.length] }]
-		},
-		...extra
-	});
-}
-
-/** Adds versions to the account's registry through the relay, as a device does. */
-async function addToRegistry(account: Account, versions: ModelVersion[]): Promise<void> {
-	const client = connectClient(t, account);
-	try {
-		const doc = new Y.Doc();
-		const provider = client.open(rootDocName(account.userId as UserId), doc);
-		await settled(provider);
-		for (const version of versions) addVersion(doc, version);
-		await settled(provider);
-	} finally {
-		client.destroy();
-	}
-}
-
-async function upload(account: Account, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
-	const res = await fetch(`${t.base}/api/blobs/${sha256(bytes)}`, {
-		method: 'PUT',
-		headers: { Cookie: account.cookie },
-		body: bytes
-	});
-	expect(res.status).toBe(201);
-}
 
 interface Answer<T> {
 	status: number;
@@ -144,8 +87,8 @@ const aliceVersion = versionOf('tagger-alice0001', aliceHead);
 beforeAll(async () => {
 	t = await startTestServer();
 	[alice, bob] = [await register(t.base), await register(t.base)];
-	await upload(alice, aliceHead);
-	await addToRegistry(alice, [aliceVersion]);
+	await upload(t, alice, aliceHead);
+	await addToRegistry(t, alice, [aliceVersion]);
 });
 afterAll(() => t.stop());
 
@@ -181,7 +124,7 @@ describe('POST /api/ai/run', () => {
 		);
 		// Bob names Alice's sha256 in a version of his own: her file is still not his.
 		const borrowed = versionOf('tagger-bob00001', aliceHead);
-		await addToRegistry(bob, [borrowed]);
+		await addToRegistry(t, bob, [borrowed]);
 		const stolen = await runOn(t, bob, { task: 'tag', version: borrowed.id, texts: ['x'] });
 		expect([stolen.status, stolen.body.error.code]).toEqual([404, 'not_found']);
 		expect(stolen.body.error.message).toMatch(/not on the server yet/);
@@ -198,8 +141,8 @@ describe('POST /api/ai/run', () => {
 		const garbage = new Uint8Array(2_000).fill(7);
 		const broken = versionOf('tagger-broken001', garbage);
 		const theirEmbedder = uploadedEmbedder('mine-embedder001', 'mine', Date.now());
-		await upload(carol, garbage);
-		await addToRegistry(carol, [broken, theirEmbedder]);
+		await upload(t, carol, garbage);
+		await addToRegistry(t, carol, [broken, theirEmbedder]);
 		const refused = await runOn(t, carol, { task: 'tag', version: broken.id, texts: ['x'] });
 		expect([refused.status, refused.body.error.code]).toEqual([422, 'invalid_model']);
 		expect(refused.body.error.message).toMatch(/does not pass validation/);
@@ -217,8 +160,8 @@ describe('POST /api/ai/run', () => {
 		const dave = await register(t.base);
 		const head = trainedHead(11);
 		const version = versionOf('tagger-dave0001', head);
-		await upload(dave, head);
-		await addToRegistry(dave, [version]);
+		await upload(t, dave, head);
+		await addToRegistry(t, dave, [version]);
 		for (const texts of [['one'], ['two words', 'three more words here']]) {
 			expect((await runOn(t, dave, { task: 'tag', version: version.id, texts })).status).toBe(200);
 		}

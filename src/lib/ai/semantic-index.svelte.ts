@@ -6,10 +6,11 @@ import type { ThoughtRow, ViewChanges } from '$lib/replica/view-db';
 import type { ThoughtId } from '$sync/ids';
 import { MAX_EMBED_TEXTS } from '$sync/protocol/ai';
 import { AiClient } from './ai-client';
-import { inferenceRecord, type InferenceRecord } from './inference-record';
+import type { InferenceRecord } from './inference-record';
 import type { ModelRef } from './protocol';
 import type { Scored } from './rank-fusion';
-import { backendChoice, embedOnServer } from './server-embedder';
+import { notices } from '$lib/app/notices.svelte';
+import { backendChoice, embedInParts, isServerQuotaSpent } from './server-embedder';
 import { VectorMatrix } from './vector-matrix';
 
 /**
@@ -150,13 +151,15 @@ export class SemanticIndex {
 	}
 
 	/**
-	 * On this device by default; on the server when the person chose it for this model, or when
-	 * the worker cannot run here at all (no WebAssembly, model failed to load). Returns the
-	 * inference records for the caller to write.
+	 * On this device by default; on the server when the person chose it for this model (unless
+	 * their plan's quota is spent: then here until it resets), or when the worker cannot run here
+	 * at all (no WebAssembly, model failed to load). Returns the inference records for the caller
+	 * to write.
 	 */
 	async #job(texts: string[]): Promise<Embedded> {
 		if (this.#isDisposed) throw new IndexDisposedError();
-		if (backendChoice(this.model.id) === 'device' && !this.#isWorkerBroken) {
+		const isDeviceChosen = backendChoice(this.model.id) === 'device' || isServerQuotaSpent();
+		if (isDeviceChosen && !this.#isWorkerBroken) {
 			try {
 				const { vectors, record } = await this.#ai.job(this.model, texts);
 				return { vectors, records: [record] };
@@ -167,16 +170,17 @@ export class SemanticIndex {
 				this.#isWorkerBroken = true;
 			}
 		}
-		const { model } = this;
-		const vectors: Float32Array[] = [];
-		const records: InferenceRecord[] = [];
-		for (let i = 0; i < texts.length; i += MAX_EMBED_TEXTS) {
-			if (this.#isDisposed) throw new IndexDisposedError();
-			const part = await embedOnServer(model, texts.slice(i, i + MAX_EMBED_TEXTS));
-			vectors.push(...part.vectors);
-			records.push(inferenceRecord(model, part.stats));
-		}
-		return { vectors, records };
+		const done = await embedInParts(this.model, texts, () => this.#isDisposed);
+		if (this.#isDisposed) throw new IndexDisposedError();
+		if (!done.refusal) return done;
+		if (this.#isWorkerBroken) throw done.refusal;
+		// The rest of the job runs here; the server is asked again once the quota resets.
+		notices.show('info', `${done.refusal.message} Running on this device until then.`);
+		const rest = await this.#job(texts.slice(done.vectors.length));
+		return {
+			vectors: [...done.vectors, ...rest.vectors],
+			records: [...done.records, ...rest.records]
+		};
 	}
 
 	#store(id: ThoughtId, vector: Float32Array): void {

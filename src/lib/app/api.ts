@@ -5,7 +5,9 @@ export class ApiRequestError extends Error {
 	constructor(
 		readonly code: ErrorCode | 'network',
 		message: string,
-		readonly status: number
+		readonly status: number,
+		/** What the error carried besides code and message (e.g. `quota` on quota_exceeded). */
+		readonly details: Record<string, unknown> = {}
 	) {
 		super(message);
 	}
@@ -33,11 +35,12 @@ export async function api<T>(
 	if (res.status === 204) return undefined as T;
 	const body: unknown = await res.json().catch(() => null);
 	if (!res.ok) {
-		const error = (body as ApiError | null)?.error;
+		const { code, message, ...details } = (body as ApiError | null)?.error ?? {};
 		throw new ApiRequestError(
-			error?.code ?? 'internal',
-			error?.message ?? `HTTP ${res.status}`,
-			res.status
+			code ?? 'internal',
+			message ?? `HTTP ${res.status}`,
+			res.status,
+			details
 		);
 	}
 	return body as T;
