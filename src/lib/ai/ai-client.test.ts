@@ -79,8 +79,17 @@ describe('AiClient.scoreTags', () => {
 		expect(scores.map((row) => [...row])).toHaveLength(2);
 		scores.flatMap((row) => [...row]).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
 		expect([backend, fallback]).toEqual(['wasm', undefined]);
+		// Two vectors of three float32 in, two rows of three scores out.
 		expect(records).toMatchObject([
-			{ model: 'tagger.1', version: 'tag', backend: 'wasm', batch: 2 }
+			{
+				model: 'tagger.1',
+				version: 'tag',
+				backend: 'wasm',
+				batch: 2,
+				task: 'tag',
+				bytesIn: 24,
+				bytesOut: 24
+			}
 		]);
 		// The caller's bytes and vectors stay usable: only the worker's copies move.
 		expect(headRef.bytes.length).toBeGreaterThan(0);
@@ -123,6 +132,13 @@ describe('AiClient with a person’s own embedder', () => {
 		const cat = embedIds(Int32Array.of(1), table);
 		[...again[0]].forEach((v, d) => expect(v).toBeCloseTo(cat[d], 5));
 		expect(records).toHaveLength(2);
+		const embedded = records.find((record) => record.batch === 3)!;
+		// UTF-8 bytes of the three texts; one vector of float32 per text.
+		expect(embedded).toMatchObject({
+			task: 'embed',
+			bytesIn: 29,
+			bytesOut: 3 * vectors[0].byteLength
+		});
 		// A new worker has none of the files: they go again with its first job.
 		ai.terminate();
 		await ai.embed(userModel, ['work']);

@@ -7,7 +7,7 @@ import {
 	type ValidatedModel
 } from '$sync/ai/model-check';
 import type { ExecutionBackend } from './backend';
-import { inferenceRecord, type InferenceRecord } from './inference-record';
+import { inferenceRecord, textBytes, type InferenceRecord } from './inference-record';
 import type { HeadRef, LoadProgress, ModelFiles, ModelRef, WorkerRequest } from './protocol';
 import {
 	WorkerConnection,
@@ -87,7 +87,12 @@ export class AiClient {
 			queuedAt
 		}));
 		const { dims, vectors, stats } = answerOf(answer, 'embedded');
-		return { vectors: split(vectors, dims), record: inferenceRecord(model, stats) };
+		const traffic = {
+			task: 'embed',
+			bytesIn: textBytes(texts),
+			bytesOut: vectors.byteLength
+		} as const;
+		return { vectors: split(vectors, dims), record: inferenceRecord(model, stats, traffic) };
 	}
 
 	/** Starts the worker and loads the model now, so the first job does not wait for either. */
@@ -108,13 +113,16 @@ export class AiClient {
 			throw new WorkerJobError('Every vector scored at once must have the same length.');
 		const packed = new Float32Array(vectors.length * dims);
 		vectors.forEach((vector, i) => packed.set(vector, i * dims));
+		// Counted before the buffer is transferred to the worker.
+		const bytesIn = packed.byteLength;
 		const queuedAt = now();
 		const answer = await this.#connection.send(
 			(jobId) => ({ type: 'score', jobId, head, vectors: packed, count: vectors.length, queuedAt }),
 			() => [packed.buffer]
 		);
 		const { labels, scores, stats } = answerOf(answer, 'scored');
-		await this.record(inferenceRecord({ id: head.versionId, version: 'tag' }, stats));
+		const traffic = { task: 'tag', bytesIn, bytesOut: scores.byteLength } as const;
+		await this.record(inferenceRecord({ id: head.versionId, version: 'tag' }, stats, traffic));
 		const backend = stats.backend === 'webgpu' ? 'webgpu' : 'wasm';
 		return { scores: split(scores, labels), backend, fallback: stats.fallback };
 	}
@@ -142,7 +150,10 @@ export class AiClient {
 				limits: { probeTimeoutMs, maxBytes }
 			}));
 			const { model, stats } = answerOf(answer, 'validated');
-			await this.record(inferenceRecord({ id: `upload:${upload.task}`, version: '' }, stats));
+			const traffic = { task: 'validate', bytesIn: model.size, bytesOut: 0 } as const;
+			await this.record(
+				inferenceRecord({ id: `upload:${upload.task}`, version: '' }, stats, traffic)
+			);
 			return model;
 		} catch (error) {
 			if (!(error instanceof WorkerJobError)) throw error;

@@ -1,7 +1,16 @@
 import type { ModelRef, WorkerJobStats } from './protocol';
 
+/** What a job was and what crossed to and from the runtime; records from older builds lack it. */
+export interface JobTraffic {
+	task: 'embed' | 'tag' | 'validate';
+	/** UTF-8 bytes of the texts, or the bytes of the vectors a head scored. */
+	bytesIn: number;
+	/** Bytes of the vectors or scores that came back (4 per float32). */
+	bytesOut: number;
+}
+
 /** One inference job, as the AI usage screen shows it: where it ran and what it cost. */
-export interface InferenceRecord extends WorkerJobStats {
+export interface InferenceRecord extends WorkerJobStats, Partial<JobTraffic> {
 	/** Assigned by the inference log's table. */
 	seq?: number;
 	at: number;
@@ -13,7 +22,15 @@ export interface InferenceRecord extends WorkerJobStats {
 /** The log entry of a job that just finished, whether the worker or the server ran it. */
 export function inferenceRecord(
 	model: Pick<ModelRef, 'id' | 'version'>,
-	stats: WorkerJobStats
+	stats: WorkerJobStats,
+	traffic?: JobTraffic
 ): InferenceRecord {
-	return { at: Date.now(), model: model.id, version: model.version, ...stats };
+	return { at: Date.now(), model: model.id, version: model.version, ...stats, ...traffic };
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of the texts a job sends. */
+export function textBytes(texts: readonly string[]): number {
+	return texts.reduce((sum, text) => sum + encoder.encode(text).length, 0);
 }

@@ -1,7 +1,7 @@
 import { api, ApiRequestError } from '$lib/app/api';
 import { MAX_EMBED_TEXTS, type EmbedResponse, type JobStats } from '$sync/protocol/ai';
 import type { QuotaRefusal } from '$sync/protocol/ai-run';
-import { inferenceRecord, type InferenceRecord } from './inference-record';
+import { inferenceRecord, textBytes, type InferenceRecord } from './inference-record';
 import type { ModelRef } from './protocol';
 
 export type BackendChoice = 'device' | 'server';
@@ -70,10 +70,13 @@ export async function embedInParts(
 	const vectors: Float32Array[] = [];
 	const records: InferenceRecord[] = [];
 	for (let i = 0; i < texts.length && !isCancelled(); i += MAX_EMBED_TEXTS) {
+		const chunk = texts.slice(i, i + MAX_EMBED_TEXTS);
 		try {
-			const part = await embedOnServer(model, texts.slice(i, i + MAX_EMBED_TEXTS));
+			const part = await embedOnServer(model, chunk);
+			const bytesOut = part.vectors.reduce((sum, vector) => sum + vector.byteLength, 0);
+			const traffic = { task: 'embed', bytesIn: textBytes(chunk), bytesOut } as const;
 			vectors.push(...part.vectors);
-			records.push(inferenceRecord(model, part.stats));
+			records.push(inferenceRecord(model, part.stats, traffic));
 		} catch (error) {
 			if (error instanceof ServerQuotaError) return { vectors, records, refusal: error };
 			throw error;
