@@ -70,7 +70,11 @@ function newPool(kind: QueueKind): InferencePool {
 		: new InferencePool(options, spawn, new FifoQueue<PoolJob>(QUEUE_LENGTH));
 }
 
-const embed = (texts: string[]) => ({ task: 'embed' as const, embedder: model.id, texts });
+const embed = (texts: string[]) => ({
+	task: 'embed' as const,
+	embedder: { builtin: model.id },
+	texts
+});
 
 function batchAt(i: number): string[] {
 	const start = (i * BATCH) % (texts.length - BATCH);

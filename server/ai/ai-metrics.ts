@@ -5,8 +5,8 @@ const SECONDS = [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
 
 /**
  * Server inference on /metrics, by model and plan. `model` is a built-in's id, or `user-head`
- * for any user's tag head: users name their own models, and one series per user model would
- * grow without bound.
+ * and `user-embedder` for any user's own: users name their models, and one series per user
+ * model would grow without bound.
  */
 export class AiMetrics {
 	readonly seconds: Histogram<'stage' | 'model' | 'plan'>;

@@ -47,7 +47,7 @@ function fakeRunner() {
 	});
 }
 
-const job = (...texts: string[]) => ({ task: 'embed' as const, embedder: 'm', texts });
+const job = (...texts: string[]) => ({ task: 'embed' as const, embedder: { builtin: 'm' }, texts });
 
 /** One tenant's interactive work: the order is first come, first served. */
 const SOLO = { tenant: 'solo', priority: 'interactive' } as const;

@@ -17,10 +17,20 @@ export interface Artifact {
 	path: string;
 }
 
-/** What to run: a built-in embedder over texts, or a head over that embedder's vectors. */
+/** An uploaded transformer embedder: its ONNX file and the tokenizer files beside it. */
+export interface BundleFiles {
+	onnx: Artifact;
+	tokenizer: Artifact;
+	tokenizerConfig: Artifact | null;
+}
+
+/** A built-in embedder by id, or a user's uploaded one. */
+export type EmbedderRef = { builtin: string } | { bundle: BundleFiles };
+
+/** What to run: an embedder over texts, or a tag head over that embedder's vectors. */
 export type RunTask =
-	| { task: 'embed'; embedder: string; texts: string[] }
-	| { task: 'tag'; embedder: string; head: Artifact; texts: string[] };
+	| { task: 'embed'; embedder: EmbedderRef; texts: string[] }
+	| { task: 'tag'; embedder: EmbedderRef; head: Artifact; texts: string[] };
 
 export type RunJob = RunTask & { jobId: number };
 

@@ -12,7 +12,7 @@ import { RateLimitedError, type AiRunService } from '../services/ai-run.service'
 import type { AiUsageService } from '../services/ai-usage.service';
 import type { AuthService } from '../services/auth.service';
 import type { RateLimiter } from '../services/rate-limiter';
-import { RunRefusedError, type RunRefusal } from '../services/user-models';
+import { RunRefusedError, type RunRefusal } from '../services/run-refusal';
 import { HttpError, readJson, sendJson } from './json';
 import { requireSameOrigin, requireSession } from './route-guards';
 import type { Route } from './router';

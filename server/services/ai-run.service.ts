@@ -1,4 +1,3 @@
-import { tokenize } from '../../sync/ai/tokenizer';
 import type { PriceTable, RunRequest, RunResponse } from '../../sync/protocol/ai-run';
 import type { AiMetrics } from '../ai/ai-metrics';
 import type { InferencePool } from '../ai/inference-pool';
@@ -44,10 +43,7 @@ export class AiRunService {
 			refused((error as { code?: string }).code ?? 'failed');
 			throw error;
 		}
-		const tokens = request.texts.reduce(
-			(sum, text) => sum + tokenize(text, target.embedder.vocab).length,
-			0
-		);
+		const tokens = target.countTokens(request.texts);
 		let release: () => void;
 		try {
 			release = this.quotas.admit(userId, tokens);
@@ -55,7 +51,11 @@ export class AiRunService {
 			refused(`quota_${(error as { refusal?: { quota: string } }).refusal?.quota ?? 'unknown'}`);
 			throw error;
 		}
-		const metricModel = target.task === 'embed' ? target.model : 'user-head';
+		const metricModel = target.isBuiltin
+			? target.model
+			: target.task === 'tag'
+				? 'user-head'
+				: 'user-embedder';
 		const record = (outcome: RunOutcomeName, runMs: number, queueMs: number, bytesOut: number) => {
 			const cost = (runMs / 1000) * this.prices.perComputeSecond;
 			this.log.insert({
@@ -85,8 +85,8 @@ export class AiRunService {
 		try {
 			const outcome = await this.pool.run(
 				target.task === 'embed'
-					? { task: 'embed', embedder: target.embedder.id, texts: request.texts }
-					: { task: 'tag', embedder: target.embedder.id, head: target.head, texts: request.texts },
+					? { task: 'embed', embedder: target.embedder, texts: request.texts }
+					: { task: 'tag', embedder: target.embedder, head: target.head, texts: request.texts },
 				{
 					tenant: userId,
 					// One text is a query someone waits on; a batch is indexing.

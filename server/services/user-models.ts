@@ -1,145 +1,118 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type * as Y from 'yjs';
 import {
-	DEFAULT_MODEL_LIMITS,
-	ModelCheckError,
-	validateModel,
-	type ModelProbe
-} from '../../sync/ai/model-check';
-import { getVersion, type ModelTask, type ModelVersion } from '../../sync/doc/model-versions';
-import { ByteLru } from '../ai/byte-lru';
+	getVersion,
+	listVersions,
+	type ModelTask,
+	type ModelVersion
+} from '../../sync/doc/model-versions';
+import type { ModelProbe } from '../../sync/ai/model-check';
 import type { Artifact } from '../ai/runner-messages';
 import type { ServedEmbedder } from '../ai/static-models';
-import { formatBytes } from '../../sync/ai/model-check-error';
+import { ModelValidations } from './model-validations';
+import { deviceOnly, notOnServer, RunRefusedError, tooLarge, wrongTask } from './run-refusal';
+import {
+	builtinEmbedder,
+	UploadedEmbedders,
+	type LocalFile,
+	type ResolvedEmbedder
+} from './uploaded-embedders';
 
 /** What a request runs, once it is known to be the caller's own and fit to run here. */
-export type RunTarget = { model: string; version: string; embedder: ServedEmbedder } & (
-	{ task: 'embed' } | { task: 'tag'; head: Artifact; labels: string[] }
-);
-
-export type RunRefusal = 'not_found' | 'unsupported' | 'invalid_model' | 'too_large' | 'wrong_task';
-
-/** The request names nothing this server will run for this user; the route maps the code. */
-export class RunRefusedError extends Error {
-	constructor(
-		readonly code: RunRefusal,
-		message: string
-	) {
-		super(message);
-	}
-}
+export type RunTarget = { model: string; version: string } & ResolvedEmbedder &
+	({ task: 'embed' } | { task: 'tag'; head: Artifact; labels: string[] });
 
 export interface UserModelSources {
 	embedders: ReadonlyMap<string, ServedEmbedder>;
 	/** The user's root document as stored (their registry), or null before their first sync. */
 	rootDoc(userId: string): Y.Doc | null;
 	/** The user's blob: its file and size; null when they have no such blob. */
-	localFile(userId: string, sha256: string): { path: string; blob: { size: number } } | null;
+	localFile: LocalFile;
 	/** The shared validator's sample run (a process of its own on the server). */
 	probe: ModelProbe;
 	maxModelBytes: number;
 }
 
-/** Validations remembered, by what they checked: the same bytes, dims and labels pass again. */
-const VALIDATIONS_KEPT = 1_000;
-
 /**
- * Turns a request's model version into what the runners run. A version is looked up in the
- * caller's own registry and its file in the caller's own blob store, so another user's version
+ * Turns a request's model version into what the runners run: the built-in embedder, a user's
+ * uploaded transformer embedder, or a tag head over either. A version is looked up in the
+ * caller's own registry and its files in the caller's own blob store, so another user's version
  * id or sha256 is simply not found: the answer is the same whether or not anyone has it. A
- * user's file runs only once it passed the same validator the device uses.
+ * user's files run only once they passed the validator the device uses.
  */
 export class UserModels {
-	readonly #validations = new ByteLru<Promise<void>>(VALIDATIONS_KEPT);
+	readonly #validations: ModelValidations;
+	readonly #uploaded: UploadedEmbedders;
 
-	constructor(private readonly sources: UserModelSources) {}
+	constructor(private readonly sources: UserModelSources) {
+		this.#validations = new ModelValidations(sources.probe, sources.maxModelBytes);
+		this.#uploaded = new UploadedEmbedders(
+			sources.localFile,
+			this.#validations,
+			sources.maxModelBytes
+		);
+	}
 
 	async resolve(userId: string, versionId: string, task: ModelTask): Promise<RunTarget> {
 		const builtin = this.sources.embedders.get(versionId);
 		if (builtin) {
 			if (task !== 'embed') throw wrongTask(versionId, 'embed');
-			return { task, model: builtin.id, version: builtin.version, embedder: builtin };
+			return { task, model: builtin.id, version: builtin.version, ...builtinEmbedder(builtin) };
 		}
 		const doc = this.sources.rootDoc(userId);
 		const version = doc && getVersion(doc, versionId);
 		if (!version) throw new RunRefusedError('not_found', `You have no model version ${versionId}.`);
 		if (version.task !== task) throw wrongTask(versionId, version.task);
 		if (version.task === 'embed') {
-			const served = version.source === 'builtin' && this.sources.embedders.get(version.model);
-			if (!served) throw deviceOnly(version, 'the server runs only the built-in embedder');
-			return { task: 'embed', model: served.id, version: served.version, embedder: served };
+			const embedder = await this.#embedder(userId, version);
+			return { task: 'embed', model: version.model, version: version.id, ...embedder };
 		}
-		const embedder = version.embedder && this.sources.embedders.get(version.embedder);
-		if (!embedder) throw deviceOnly(version, 'the server runs heads over the built-in embedder');
-		const head = await this.#headArtifact(userId, version, embedder);
+		const embedder = await this.#headEmbedder(userId, doc, version);
+		const head = await this.#head(userId, version, embedder.dims);
 		return {
 			task,
 			model: version.model,
 			version: version.id,
-			embedder,
+			...embedder,
+			isBuiltin: false,
 			head,
 			labels: version.labels!
 		};
 	}
 
-	async #headArtifact(
-		userId: string,
-		version: ModelVersion,
-		embedder: ServedEmbedder
-	): Promise<Artifact> {
-		const file = version.sha256 && this.sources.localFile(userId, version.sha256);
-		if (!file) {
-			throw new RunRefusedError(
-				'not_found',
-				`The file of ${version.name} is not on the server yet; it uploads when the device that made it is online.`
-			);
+	/** The embedder a head reads: the built-in it names, or the user's newest of that model. */
+	#headEmbedder(userId: string, doc: Y.Doc, head: ModelVersion): Promise<ResolvedEmbedder> {
+		const builtin = head.embedder && this.sources.embedders.get(head.embedder);
+		if (builtin) return Promise.resolve(builtinEmbedder(builtin));
+		const uploaded = listVersions(doc, { model: head.embedder, task: 'embed' }).at(-1);
+		if (!uploaded) throw deviceOnly(head, `its embedder ${head.embedder} is not in your registry`);
+		return this.#embedder(userId, uploaded);
+	}
+
+	/** An embed version: the built-in it stands for, or the user's uploaded bundle. */
+	async #embedder(userId: string, version: ModelVersion): Promise<ResolvedEmbedder> {
+		const builtin = version.source === 'builtin' && this.sources.embedders.get(version.model);
+		if (builtin) return builtinEmbedder(builtin);
+		if (version.format !== 'transformers' || !version.sha256) {
+			throw deviceOnly(version, 'the server runs the built-in and uploaded transformer embedders');
 		}
+		return this.#uploaded.resolve(userId, version);
+	}
+
+	async #head(userId: string, version: ModelVersion, embedderDims: number): Promise<Artifact> {
+		const file = version.sha256 && this.sources.localFile(userId, version.sha256);
+		if (!file) throw notOnServer(version);
 		if (file.blob.size > this.sources.maxModelBytes) {
-			throw new RunRefusedError(
-				'too_large',
-				`The server runs models of up to ${formatBytes(this.sources.maxModelBytes)}; this one has ${formatBytes(file.blob.size)}.`
-			);
+			throw tooLarge(this.sources.maxModelBytes, file.blob.size);
 		}
 		const artifact = { sha256: version.sha256!, path: file.path };
-		await this.#validate(artifact, version.labels!, embedder.dims);
+		const labels = version.labels!;
+		await this.#validations.check([artifact.sha256, embedderDims, labels], async () => ({
+			task: 'tag',
+			onnx: await readFile(artifact.path),
+			labels,
+			embedderDims
+		}));
 		return artifact;
 	}
-
-	#validate(artifact: Artifact, labels: string[], embedderDims: number): Promise<void> {
-		const key = createHash('sha256')
-			.update(JSON.stringify([artifact.sha256, embedderDims, labels]))
-			.digest('hex');
-		let validation = this.#validations.get(key);
-		if (!validation) {
-			validation = readFile(artifact.path).then(async (onnx) => {
-				const limits = { ...DEFAULT_MODEL_LIMITS, maxBytes: this.sources.maxModelBytes };
-				await validateModel(
-					{ task: 'tag', onnx, labels, embedderDims },
-					this.sources.probe,
-					limits
-				);
-			});
-			this.#validations.set(key, validation, 1);
-			// A verdict on the bytes is kept; a failure to reach one (a read, a probe that could
-			// not start) is tried again next time.
-			validation.catch((error: unknown) => {
-				if (!(error instanceof ModelCheckError)) this.#validations.delete(key);
-			});
-		}
-		return validation.catch((error: unknown) => {
-			throw new RunRefusedError(
-				'invalid_model',
-				`This model does not pass validation: ${error instanceof Error ? error.message : String(error)}`
-			);
-		});
-	}
-}
-
-function wrongTask(versionId: string, task: ModelTask): RunRefusedError {
-	return new RunRefusedError('wrong_task', `${versionId} is a model for the ${task} task.`);
-}
-
-function deviceOnly(version: ModelVersion, why: string): RunRefusedError {
-	return new RunRefusedError('unsupported', `${version.name} runs on your devices only: ${why}.`);
 }

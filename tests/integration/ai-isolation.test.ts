@@ -37,7 +37,7 @@ function store(bytes: Uint8Array): Artifact {
 
 const tag = (head: Artifact, texts = ['a thought']): RunTask => ({
 	task: 'tag',
-	embedder: BUILTIN,
+	embedder: { builtin: BUILTIN },
 	head,
 	texts
 });

@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../server/ai-config';
 import { MODELS_DIR } from '../../server/services';
 import { padBatch, parseVocabulary, tokenize } from '../../sync/ai/tokenizer';
 import type { RunResponse, UsageReport } from '../../sync/protocol/ai-run';
+import { buildHeadOnnx } from '../../models/head-onnx';
+import type { ModelVersion } from '../../sync/doc/model-versions';
 import { uploadedEmbedder } from '../fixtures/model-versions';
+import { seededValues } from '../fixtures/onnx-builder';
+import { ownEmbedder } from '../fixtures/own-models';
 import { ort } from '../fixtures/node-runtimes';
 import { register, startTestServer, type Account, type TestServer } from './harness';
 import {
@@ -56,6 +61,39 @@ async function usage(account: Account, days = 7): Promise<UsageReport> {
 	});
 	expect(res.status).toBe(200);
 	return res.json();
+}
+
+const TINY_DIMS = 16;
+
+/**
+ * What a device computes with an uploaded embedder: transformers.js' feature-extraction
+ * pipeline (mean pooling, normalised) over the same files, in a folder of its own.
+ */
+async function transformersOnDevice(
+	files: Map<string, Uint8Array>,
+	version: ModelVersion,
+	texts: string[]
+): Promise<number[][]> {
+	const root = mkdtempSync(join(tmpdir(), 't10x-device-model-'));
+	try {
+		for (const [path, sha] of Object.entries(version.files!)) {
+			mkdirSync(dirname(join(root, 'model', path)), { recursive: true });
+			writeFileSync(join(root, 'model', path), files.get(sha)!);
+		}
+		const { env, pipeline } = await import('@huggingface/transformers');
+		env.allowRemoteModels = false;
+		env.allowLocalModels = true;
+		env.useFSCache = false;
+		env.localModelPath = root;
+		const dtype = version.files!['onnx/model_quantized.onnx'] === version.sha256 ? 'q8' : 'fp32';
+		const extractor = await pipeline('feature-extraction', 'model', { dtype, device: 'cpu' });
+		const output = await extractor(texts, { pooling: 'mean', normalize: true });
+		const values = output.data as Float32Array;
+		const width = values.length / texts.length;
+		return texts.map((_, i) => Array.from(values.subarray(i * width, (i + 1) * width)));
+	} finally {
+		rmSync(root, { recursive: true, force: true });
+	}
 }
 
 /** What the device computes: onnxruntime-web (wasm) running the same two files. */
@@ -140,9 +178,15 @@ describe('POST /api/ai/run', () => {
 		const carol = await register(t.base);
 		const garbage = new Uint8Array(2_000).fill(7);
 		const broken = versionOf('tagger-broken001', garbage);
-		const theirEmbedder = uploadedEmbedder('mine-embedder001', 'mine', Date.now());
+		// A static embedder of their own (format static, not the built-in): devices only.
+		const theirEmbedder = {
+			...uploadedEmbedder('mine-embedder001', 'mine', Date.now()),
+			format: 'static' as const
+		};
+		// Files the version names but no device uploaded yet.
+		const notUploaded = uploadedEmbedder('mine-embedder002', 'mine', Date.now());
 		await upload(t, carol, garbage);
-		await addToRegistry(t, carol, [broken, theirEmbedder]);
+		await addToRegistry(t, carol, [broken, theirEmbedder, notUploaded]);
 		const refused = await runOn(t, carol, { task: 'tag', version: broken.id, texts: ['x'] });
 		expect([refused.status, refused.body.error.code]).toEqual([422, 'invalid_model']);
 		expect(refused.body.error.message).toMatch(/does not pass validation/);
@@ -152,8 +196,70 @@ describe('POST /api/ai/run', () => {
 			texts: ['x']
 		});
 		expect([deviceOnly.status, deviceOnly.body.error.code]).toEqual([422, 'unsupported']);
+		const missing = await runOn(t, carol, { task: 'embed', version: notUploaded.id, texts: ['x'] });
+		expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);
+		expect(missing.body.error.message).toMatch(/not on the server yet/);
 		const wrongTask = await runOn(t, carol, { task: 'tag', version: BUILTIN, texts: ['x'] });
 		expect([wrongTask.status, wrongTask.body.error.code]).toEqual([400, 'invalid_body']);
+	});
+
+	it('runs an uploaded transformer embedder, and a head over it, as transformers.js does', async () => {
+		const erin = await register(t.base);
+		const own = await ownEmbedder(
+			{
+				put: async (bytes) => {
+					await upload(t, erin, new Uint8Array(bytes));
+					return sha256(bytes);
+				}
+			},
+			'tiny-embedder001',
+			Date.now()
+		);
+		const headBytes = new Uint8Array(
+			buildHeadOnnx({
+				dims: TINY_DIMS,
+				labels: LABELS,
+				weights: seededValues(TINY_DIMS * LABELS.length, 9),
+				bias: new Float32Array(LABELS.length)
+			})
+		);
+		await upload(t, erin, headBytes);
+		const head = versionOf('tagger-tiny0001', headBytes, {
+			embedder: own.version.model,
+			dims: [TINY_DIMS],
+			signature: {
+				inputs: [{ name: 'embeddings', type: 'float32', dims: ['batch', TINY_DIMS] }],
+				outputs: [{ name: 'scores', type: 'float32', dims: ['batch', LABELS.length] }]
+			}
+		});
+		await addToRegistry(t, erin, [own.version, head]);
+		const texts = ['I adopted a kitten today', 'Quarterly budget review', 'lentil soup recipe'];
+
+		const embedded = await runOn(t, erin, { task: 'embed', version: own.version.id, texts });
+		expect(embedded.status).toBe(200);
+		if (embedded.body.task !== 'embed') throw new Error('not an embed answer');
+		const device = await transformersOnDevice(own.files, own.version, texts);
+		const embedDiff = maxDifference(embedded.body.vectors, device);
+		expect(embedDiff).toBeLessThanOrEqual(1e-4);
+		expect(embedded.body.stats.inputTokens).toBeGreaterThan(texts.length);
+
+		const tagged = await runOn(t, erin, { task: 'tag', version: head.id, texts });
+		expect(tagged.status).toBe(200);
+		if (tagged.body.task !== 'tag') throw new Error('not a tag answer');
+		const session = await ort.InferenceSession.create(headBytes);
+		const flat = Float32Array.from(device.flat());
+		const scored = await session.run({
+			embeddings: new ort.Tensor('float32', flat, [texts.length, TINY_DIMS])
+		});
+		const scores = scored.scores.data as Float32Array;
+		const expected = texts.map((_, i) =>
+			Array.from(scores.subarray(i * LABELS.length, (i + 1) * LABELS.length))
+		);
+		const headDiff = maxDifference(tagged.body.scores, expected);
+		expect(headDiff).toBeLessThanOrEqual(1e-4);
+		console.info(
+			`uploaded embedder vs transformers.js: ${embedDiff.toExponential(2)}; head over it: ${headDiff.toExponential(2)}`
+		);
 	});
 
 	it('logs every run with its cost, and the usage API sums exactly the log', async () => {
