@@ -14,7 +14,7 @@ export interface Plan {
 
 /** Server inference: the runner pool, its limits, the plans and the price table. */
 export interface AiConfig {
-	/** Runner processes; each holds its own ORT sessions and models (about 60 MB resident). */
+	/** Runner processes; each holds its own ORT sessions and models (about 94 MB resident). */
 	workers: number;
 	/** Jobs that may wait for a free runner before requests are answered 503. */
 	queueLength: number;
