@@ -3,8 +3,9 @@ import type { AiMetrics } from '../ai/ai-metrics';
 import type { InferencePool } from '../ai/inference-pool';
 import { ModelRunError, PoolUnavailableError, type RunOutcome } from '../ai/run-outcome';
 import type { InferenceLogRepository, RunOutcomeName } from '../db/inference-log.repository';
-import type { AiQuotas } from './ai-quotas';
+import { QuotaExceededError, type AiQuotas } from './ai-quotas';
 import type { RateLimiter } from './rate-limiter';
+import { RunRefusedError } from './run-refusal';
 import type { RunTarget, UserModels } from './user-models';
 
 /** A request refused before it ran, for a reason the caller can act on (the route's 429). */
@@ -31,57 +32,8 @@ export class AiRunService {
 
 	async run(userId: string, request: RunRequest): Promise<RunResponse> {
 		const { name: plan, plan: limits } = this.quotas.planOf(userId);
-		const refused = (reason: string) => this.metrics.rejections.inc({ reason, plan });
-		if (!this.perMinute.take(userId)) {
-			refused('rate_limited');
-			throw new RateLimitedError('Too many AI requests. Wait a minute.');
-		}
-		let target: RunTarget;
-		try {
-			target = await this.models.resolve(userId, request.version, request.task);
-		} catch (error) {
-			refused((error as { code?: string }).code ?? 'failed');
-			throw error;
-		}
-		const tokens = target.countTokens(request.texts);
-		let release: () => void;
-		try {
-			release = this.quotas.admit(userId, tokens);
-		} catch (error) {
-			refused(`quota_${(error as { refusal?: { quota: string } }).refusal?.quota ?? 'unknown'}`);
-			throw error;
-		}
-		const metricModel = target.isBuiltin
-			? target.model
-			: target.task === 'tag'
-				? 'user-head'
-				: 'user-embedder';
-		const record = (outcome: RunOutcomeName, runMs: number, queueMs: number, bytesOut: number) => {
-			const cost = (runMs / 1000) * this.prices.perComputeSecond;
-			this.log.insert({
-				userId,
-				model: target.model,
-				version: target.version,
-				task: target.task,
-				batch: request.texts.length,
-				inputChars: request.texts.reduce((sum, text) => sum + text.length, 0),
-				tokens: outcome === 'ok' ? tokens : 0,
-				bytesIn: request.texts.reduce((sum, text) => sum + encoder.encode(text).length, 0),
-				bytesOut,
-				runMs,
-				queueMs,
-				cost,
-				outcome,
-				createdAt: Date.now()
-			});
-			const labels = { model: metricModel, plan };
-			this.metrics.requests.inc({ ...labels, outcome });
-			this.metrics.seconds.observe({ ...labels, stage: 'run' }, runMs / 1000);
-			this.metrics.seconds.observe({ ...labels, stage: 'queue' }, queueMs / 1000);
-			if (outcome === 'ok') this.metrics.tokens.inc(labels, tokens);
-			this.metrics.cost.inc({ plan, currency: this.prices.currency }, cost);
-			return cost;
-		};
+		const { target, tokens, release } = await this.#admit(userId, request, plan);
+		const run: Run = { userId, plan, request, target, tokens };
 		try {
 			const outcome = await this.pool.run(
 				target.task === 'embed'
@@ -95,22 +47,95 @@ export class AiRunService {
 				}
 			);
 			this.metrics.countCache(outcome.cache);
-			const cost = record('ok', outcome.runMs, outcome.queueMs, outcome.values.byteLength);
+			const cost = this.#record(
+				run,
+				'ok',
+				outcome.runMs,
+				outcome.queueMs,
+				outcome.values.byteLength
+			);
 			return respond(target, request, outcome, tokens, cost);
 		} catch (error) {
 			if (error instanceof ModelRunError) {
 				this.metrics.countCache(error.cache);
-				record('failed', error.runMs, 0, 0);
+				this.#record(run, 'failed', error.runMs, 0, 0);
 			} else if (error instanceof PoolUnavailableError) {
+				// A run that overran or lost its runner used compute: it is charged and logged.
 				if (error.reason === 'timeout' || error.reason === 'worker_lost') {
-					record(error.reason, error.runMs, 0, 0);
-				} else refused(error.reason);
+					this.#record(run, error.reason, error.runMs, 0, 0);
+				} else this.metrics.rejections.inc({ reason: error.reason, plan });
 			}
 			throw error;
 		} finally {
 			release();
 		}
 	}
+
+	/** The rate limit, the model, then the quotas: each refusal is counted by its reason. */
+	async #admit(userId: string, request: RunRequest, plan: string) {
+		const refuse = (reason: string, error: Error) => {
+			this.metrics.rejections.inc({ reason, plan });
+			return error;
+		};
+		if (!this.perMinute.take(userId)) {
+			throw refuse('rate_limited', new RateLimitedError('Too many AI requests. Wait a minute.'));
+		}
+		const target = await this.models
+			.resolve(userId, request.version, request.task)
+			.catch((error: unknown) => {
+				throw error instanceof RunRefusedError ? refuse(error.code, error) : error;
+			});
+		const tokens = target.countTokens(request.texts);
+		try {
+			return { target, tokens, release: this.quotas.admit(userId, tokens) };
+		} catch (error) {
+			if (error instanceof QuotaExceededError) throw refuse(`quota_${error.refusal.quota}`, error);
+			throw error;
+		}
+	}
+
+	/** One log row and its metrics, however the run ended; returns what it cost. */
+	#record(run: Run, outcome: RunOutcomeName, runMs: number, queueMs: number, bytesOut: number) {
+		const { userId, plan, request, target, tokens } = run;
+		const cost = (runMs / 1000) * this.prices.perComputeSecond;
+		this.log.insert({
+			userId,
+			model: target.model,
+			version: target.version,
+			task: target.task,
+			batch: request.texts.length,
+			inputChars: request.texts.reduce((sum, text) => sum + text.length, 0),
+			tokens: outcome === 'ok' ? tokens : 0,
+			bytesIn: request.texts.reduce((sum, text) => sum + encoder.encode(text).length, 0),
+			bytesOut,
+			runMs,
+			queueMs,
+			cost,
+			outcome,
+			createdAt: Date.now()
+		});
+		const labels = { model: metricModel(target), plan };
+		this.metrics.requests.inc({ ...labels, outcome });
+		this.metrics.seconds.observe({ ...labels, stage: 'run' }, runMs / 1000);
+		this.metrics.seconds.observe({ ...labels, stage: 'queue' }, queueMs / 1000);
+		if (outcome === 'ok') this.metrics.tokens.inc(labels, tokens);
+		this.metrics.cost.inc({ plan, currency: this.prices.currency }, cost);
+		return cost;
+	}
+}
+
+interface Run {
+	userId: string;
+	plan: string;
+	request: RunRequest;
+	target: RunTarget;
+	tokens: number;
+}
+
+/** A built-in's id; users' own models as one series each kind (see AiMetrics). */
+function metricModel(target: RunTarget): string {
+	if (target.isBuiltin) return target.model;
+	return target.task === 'tag' ? 'user-head' : 'user-embedder';
 }
 
 function respond(
