@@ -6,6 +6,7 @@ import { embedIds, type StaticTable } from '../../../models/static-embedder';
 import { buildStaticEmbedderOnnx } from '../../../models/static-onnx';
 import type { ModelVersion } from '$sync/doc/model-versions';
 import { InProcessWorker } from '../../../tests/fixtures/in-process-worker';
+import { throwingHead } from '../../../tests/fixtures/misbehaving-heads';
 import { headVersion, uploadedEmbedder } from '../../../tests/fixtures/model-versions';
 import { nodeRuntimes } from '../../../tests/fixtures/node-runtimes';
 import { AiClient, type AiClientOptions } from './ai-client';
@@ -109,6 +110,33 @@ describe('AiClient.scoreTags', () => {
 		expect(first).toMatchObject({ backend: 'wasm', fallback: 'This browser has no WebGPU.' });
 		expect(records.map((r) => r.fallback)).toEqual([first.fallback, first.fallback]);
 		await expect(ai.scoreTags(headRef, [Float32Array.of(1, 0)])).rejects.toThrow(/3 numbers/);
+		ai.terminate();
+	});
+});
+
+describe('AiClient’s log of failed jobs', () => {
+	it('logs a job the runtime failed, with what was sent and nothing back', async () => {
+		const ai = client();
+		const broken = { versionId: 'tagger.broken', bytes: throwingHead(3, 3), labels: head.labels };
+		await expect(ai.scoreTags(broken, [Float32Array.of(1, 0, 0)])).rejects.toThrow(/Reshape/);
+		expect(records).toMatchObject([
+			{
+				model: 'tagger.broken',
+				version: 'tag',
+				task: 'tag',
+				batch: 1,
+				bytesIn: 12,
+				bytesOut: 0,
+				runMs: 0,
+				outcome: 'failed'
+			}
+		]);
+		expect(records[0].queueMs).toBeGreaterThanOrEqual(0);
+		// A job refused before it reached the worker ran nothing: no record.
+		await expect(
+			ai.scoreTags(headRef, [Float32Array.of(1, 0, 0), Float32Array.of(1)])
+		).rejects.toThrow();
+		expect(records).toHaveLength(1);
 		ai.terminate();
 	});
 });

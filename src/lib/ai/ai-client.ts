@@ -7,7 +7,7 @@ import {
 	type ValidatedModel
 } from '$sync/ai/model-check';
 import type { ExecutionBackend } from './backend';
-import { inferenceRecord, textBytes, type InferenceRecord } from './inference-record';
+import { failedRecord, inferenceRecord, textBytes, type InferenceRecord } from './inference-record';
 import type { HeadRef, LoadProgress, ModelFiles, ModelRef, WorkerRequest } from './protocol';
 import {
 	WorkerConnection,
@@ -85,7 +85,18 @@ export class AiClient {
 			texts,
 			files,
 			queuedAt
-		}));
+		})).catch(async (error: unknown) => {
+			const inputChars = texts.reduce((sum, text) => sum + text.length, 0);
+			const job = {
+				batch: texts.length,
+				inputChars,
+				queuedAt,
+				task: 'embed',
+				bytesIn: textBytes(texts)
+			} as const;
+			await this.#recordFailure(error, failedRecord(model, job));
+			throw error;
+		});
 		const { dims, vectors, stats } = answerOf(answer, 'embedded');
 		const traffic = {
 			task: 'embed',
@@ -116,10 +127,30 @@ export class AiClient {
 		// Counted before the buffer is transferred to the worker.
 		const bytesIn = packed.byteLength;
 		const queuedAt = now();
-		const answer = await this.#connection.send(
-			(jobId) => ({ type: 'score', jobId, head, vectors: packed, count: vectors.length, queuedAt }),
-			() => [packed.buffer]
-		);
+		const answer = await this.#connection
+			.send(
+				(jobId) => ({
+					type: 'score',
+					jobId,
+					head,
+					vectors: packed,
+					count: vectors.length,
+					queuedAt
+				}),
+				() => [packed.buffer]
+			)
+			.catch(async (error: unknown) => {
+				const job = {
+					batch: vectors.length,
+					inputChars: 0,
+					queuedAt,
+					task: 'tag',
+					bytesIn
+				} as const;
+				const model = { id: head.versionId, version: 'tag', backend: head.backend };
+				await this.#recordFailure(error, failedRecord(model, job));
+				throw error;
+			});
 		const { labels, scores, stats } = answerOf(answer, 'scored');
 		const traffic = { task: 'tag', bytesIn, bytesOut: scores.byteLength } as const;
 		await this.record(inferenceRecord({ id: head.versionId, version: 'tag' }, stats, traffic));
@@ -174,6 +205,11 @@ export class AiClient {
 
 	terminate(): void {
 		this.#connection.terminate();
+	}
+
+	/** A job the worker failed (not one refused before it was sent) is logged as failed. */
+	async #recordFailure(error: unknown, record: InferenceRecord): Promise<void> {
+		if (error instanceof WorkerJobError) await this.record(record).catch(() => {});
 	}
 
 	/**

@@ -7,6 +7,8 @@ export interface JobTraffic {
 	bytesIn: number;
 	/** Bytes of the vectors or scores that came back (4 per float32). */
 	bytesOut: number;
+	/** Left out when the job succeeded (every record before failures were logged did). */
+	outcome?: 'failed';
 }
 
 /** One inference job, as the AI usage screen shows it: where it ran and what it cost. */
@@ -26,6 +28,36 @@ export function inferenceRecord(
 	traffic?: JobTraffic
 ): InferenceRecord {
 	return { at: Date.now(), model: model.id, version: model.version, ...stats, ...traffic };
+}
+
+/** The record of a job the runtime failed: nothing came back, so nothing ran to count. */
+export function failedRecord(
+	model: Pick<ModelRef, 'id' | 'version' | 'backend'>,
+	/** `queuedAt`: performance.timeOrigin + now() when the job was sent. */
+	job: {
+		batch: number;
+		inputChars: number;
+		queuedAt: number;
+		task: JobTraffic['task'];
+		bytesIn: number;
+	}
+): InferenceRecord {
+	const { batch, inputChars, queuedAt, task, bytesIn } = job;
+	return {
+		at: Date.now(),
+		model: model.id,
+		version: model.version,
+		backend: model.backend ?? 'wasm',
+		batch,
+		inputChars,
+		inputTokens: 0,
+		queueMs: Math.max(0, performance.timeOrigin + performance.now() - queuedAt),
+		runMs: 0,
+		task,
+		bytesIn,
+		bytesOut: 0,
+		outcome: 'failed'
+	};
 }
 
 const encoder = new TextEncoder();
