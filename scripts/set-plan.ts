@@ -1,7 +1,7 @@
 /**
  * Moves an account to another AI plan (one of AI_PLANS, or free):
  *   npm run plan -- USERNAME PLAN
- * It writes the users table in DATA_DIR; a running server reads the plan on the next request.
+ * It writes the users table in DATA_DIR; a running server applies it within 5 seconds.
  */
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../server/config';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../ai-config';
-import { AiQuotas, QuotaExceededError, utcDay } from './ai-quotas';
+import { AiQuotas, PLAN_TTL_MS, QuotaExceededError, utcDay } from './ai-quotas';
 
 const FREE: Plan = { computeSecondsPerDay: 2, tokensPerDay: 100, storageBytes: null, weight: 1 };
 const PRO: Plan = {
@@ -13,7 +13,8 @@ const DAY = 24 * 60 * 60 * 1000;
 const MIDNIGHT = Date.UTC(2026, 11, 3);
 
 /** A log of runs (time, compute, tokens) the quotas read, as the inference log would answer. */
-function world(plan = 'free') {
+function world(initialPlan = 'free') {
+	let plan = initialPlan;
 	const runs: { at: number; runMs: number; tokens: number }[] = [];
 	let now = MIDNIGHT + 10 * 60 * 60 * 1000;
 	const quotas = new AiQuotas(
@@ -38,7 +39,13 @@ function world(plan = 'free') {
 		runs.push({ at: now, runMs, tokens });
 		release();
 	};
-	return { quotas, run, setNow: (at: number) => (now = at) };
+	return {
+		quotas,
+		run,
+		setNow: (at: number) => (now = at),
+		setPlan: (name: string) => (plan = name),
+		now: () => now
+	};
 }
 
 function refusal(action: () => unknown) {
@@ -110,6 +117,15 @@ describe('AiQuotas', () => {
 			used: 400,
 			resetsAt: null
 		});
+	});
+
+	it('reads a changed plan within the TTL, not on every request', () => {
+		const { quotas, setNow, setPlan, now } = world();
+		expect(quotas.planOf('u').name).toBe('free');
+		setPlan('pro');
+		expect(quotas.planOf('u').name).toBe('free');
+		setNow(now() + PLAN_TTL_MS);
+		expect(quotas.planOf('u').name).toBe('pro');
 	});
 
 	it('knows the UTC day of a moment', () => {

@@ -2,6 +2,9 @@ import type { QuotaName, QuotaRefusal, QuotaState } from '../../sync/protocol/ai
 import type { Plan } from '../ai-config';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How soon a plan change (npm run plan) applies to a running server. */
+export const PLAN_TTL_MS = 5_000;
+const PLANS_KEPT = 10_000;
 
 /** A request the user's plan does not cover now; the route answers 429 with these details. */
 export class QuotaExceededError extends Error {
@@ -42,6 +45,8 @@ export function utcDay(now: number): { start: number; end: number } {
  */
 export class AiQuotas {
 	readonly #heldTokens = new Map<string, number>();
+	/** Plan names by user, read at most every PLAN_TTL_MS: the relay asks on every update. */
+	readonly #plans = new Map<string, { name: string | undefined; readAt: number }>();
 
 	constructor(
 		private readonly plans: Readonly<Record<string, Plan>>,
@@ -52,7 +57,14 @@ export class AiQuotas {
 	) {}
 
 	planOf(userId: string): { name: string; plan: Plan } {
-		const name = this.sources.planOf(userId) ?? 'free';
+		const now = this.now();
+		let known = this.#plans.get(userId);
+		if (!known || now - known.readAt >= PLAN_TTL_MS) {
+			if (this.#plans.size >= PLANS_KEPT) this.#plans.clear();
+			known = { name: this.sources.planOf(userId), readAt: now };
+			this.#plans.set(userId, known);
+		}
+		const name = known.name ?? 'free';
 		const plan = this.plans[name];
 		// A row naming a plan the config no longer has falls back to the free plan.
 		return plan ? { name, plan } : { name: 'free', plan: this.plans.free };
