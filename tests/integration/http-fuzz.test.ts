@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../sync/protocol/api';
 import { register, signIn, startTestServer, type Account, type TestServer } from './harness';
+import { sendRaw } from './raw-http';
 
 const RUNS = { seed: 1126, numRuns: 500 };
 const PASSWORD = 'correct horse battery';
@@ -40,41 +40,9 @@ interface Answer {
 	text: string;
 }
 
-/** node:http rather than fetch: the path, Content-Type and body go out exactly as generated. */
-function send(server: TestServer, { method, path, headers = {}, body = null, chunked }: Sent) {
-	const framing =
-		body === null
-			? {}
-			: chunked
-				? { 'Transfer-Encoding': 'chunked' }
-				: // Node's client frames no GET body on its own; the server would read it as a request.
-					{ 'Content-Length': String(Buffer.byteLength(body)) };
-	const defined = Object.entries({ ...headers, ...framing }).filter(([, v]) => v !== undefined);
-	return new Promise<Answer>((resolve, reject) => {
-		const req = request(
-			{
-				host: '127.0.0.1',
-				port: server.server.port,
-				method,
-				path,
-				headers: Object.fromEntries(defined)
-			},
-			(res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('error', reject);
-				res.on('end', () =>
-					resolve({
-						status: res.statusCode ?? 0,
-						contentType: String(res.headers['content-type'] ?? ''),
-						text: Buffer.concat(chunks).toString('utf8')
-					})
-				);
-			}
-		);
-		req.on('error', reject);
-		req.end(body ?? undefined);
-	});
+/** The path, Content-Type and body go out exactly as generated. */
+function send(server: TestServer, sent: Sent): Promise<Answer> {
+	return sendRaw(server.server.port, sent);
 }
 
 // ---- Generators -------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
 import { MAX_DEVICES_PER_USER } from '../../server/services/push.service';
 import { ERROR_CODES } from '../../sync/protocol/api';
 import { register, type Account, startTestServer, type TestServer } from './harness';
+import { sendRaw } from './raw-http';
 
 /** HTTP fuzzing of the Web Push endpoints, in the manner of http-fuzz.test.ts. */
 const RUNS = { seed: 2606, numRuns: 500 };
@@ -28,46 +28,15 @@ interface Answer {
 	text: string;
 }
 
-/** node:http rather than fetch: the Content-Type and body go out exactly as generated. */
+/** The Content-Type and body go out exactly as generated. */
 function send(
 	method: string,
 	path: string,
 	headers: Record<string, string | undefined>,
 	body: string | Uint8Array | null,
 	chunked: boolean
-) {
-	const framing =
-		body === null
-			? {}
-			: chunked
-				? { 'Transfer-Encoding': 'chunked' }
-				: { 'Content-Length': String(Buffer.byteLength(body)) };
-	const defined = Object.entries({ ...headers, ...framing }).filter(([, v]) => v !== undefined);
-	return new Promise<Answer>((resolve, reject) => {
-		const req = request(
-			{
-				host: '127.0.0.1',
-				port: t.server.port,
-				method,
-				path,
-				headers: Object.fromEntries(defined)
-			},
-			(res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('error', reject);
-				res.on('end', () =>
-					resolve({
-						status: res.statusCode ?? 0,
-						contentType: String(res.headers['content-type'] ?? ''),
-						text: Buffer.concat(chunks).toString('utf8')
-					})
-				);
-			}
-		);
-		req.on('error', reject);
-		req.end(body ?? undefined);
-	});
+): Promise<Answer> {
+	return sendRaw(t.server.port, { method, path, headers, body, chunked });
 }
 
 // ---- Generators -------------------------------------------------------------------------------
