@@ -26,9 +26,11 @@ import type { UpdateLog } from './update-log';
  * before it is appended (storageFull): never stored, never acknowledged, kept by the client.
  *
  * lastSeq moves when a batch commits, before Hocuspocus applies its updates. That is safe because
- * the apply follows in the same run of promise callbacks, and a store only starts from a timer or
- * socket event, which cannot run in between: no compaction ever sees a seq whose update is not in
- * the document yet.
+ * every update of the batch is applied in the same run of promise callbacks, the same number of
+ * steps after the commit. A store starts from a timer or socket event, which cannot run in
+ * between, or (past maxDebounce) from an update's apply, and then reaches onStoreDocument only
+ * after the store's mutex, a later step than the batch's other applies: no compaction sees a seq
+ * whose update is not in the document yet.
  */
 export function persistence(
 	store: DocumentStore,

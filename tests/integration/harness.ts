@@ -1,4 +1,4 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { HocuspocusProviderWebsocket, type HocuspocusProvider } from '@hocuspocus/provider';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { loadConfig, type Config } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/server';
+import { AckedProvider } from '../../src/lib/replica/acked-provider';
 
 export interface TestServer {
 	server: RunningServer;
@@ -138,7 +139,7 @@ export function connectClient(
 	return {
 		socket,
 		open(name, doc = new Y.Doc()) {
-			const provider = new HocuspocusProvider({
+			const provider = new AckedProvider({
 				websocketProvider: socket,
 				name,
 				document: doc,

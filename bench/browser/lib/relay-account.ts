@@ -1,4 +1,4 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { HocuspocusProviderWebsocket, type HocuspocusProvider } from '@hocuspocus/provider';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -13,6 +13,7 @@ import { rootDocName, shardDocName } from '../../../sync/doc-names';
 import type { ExportedThought } from '../../../sync/export-format';
 import type { UserId } from '../../../sync/ids';
 import { SYNC_PATH } from '../../../sync/protocol/close-codes';
+import { AckedProvider } from '../../../src/lib/replica/acked-provider';
 
 /**
  * An account on the real relay, from Node: API sign-in, seeding its shard docs as the app's import
@@ -77,7 +78,7 @@ async function connect(base: string, session: Session) {
 	const providers: HocuspocusProvider[] = [];
 	return {
 		open(name: string): HocuspocusProvider {
-			const provider = new HocuspocusProvider({
+			const provider = new AckedProvider({
 				websocketProvider: socket,
 				name,
 				document: new Y.Doc(),

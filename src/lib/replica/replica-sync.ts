@@ -1,11 +1,12 @@
 import {
-	HocuspocusProvider,
 	HocuspocusProviderWebsocket,
-	WebSocketStatus
+	WebSocketStatus,
+	type HocuspocusProvider
 } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
 import { parseDocName } from '$sync/doc-names';
 import { CLOSE } from '$sync/protocol/close-codes';
+import { AckedProvider } from './acked-provider';
 import type { Replica } from './replica';
 
 export interface SyncOptions {
@@ -101,7 +102,7 @@ export class ReplicaSync {
 
 	#attach(name: string, doc: Y.Doc): void {
 		if (this.#providers.has(name)) return;
-		const provider = new HocuspocusProvider({
+		const provider = new AckedProvider({
 			websocketProvider: this.#socket,
 			name,
 			document: doc,
