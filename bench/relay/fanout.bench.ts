@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { formatBenchmarksFile, writeSection } from '../lib/report';
+import { durableCommitMs } from './disk-commit';
 import {
 	accountSessions,
 	hocuspocusDevice,
@@ -30,7 +31,7 @@ import {
  * ours (the real server), bare Hocuspocus 3.4 and the y-websocket reference server.
  *
  *   npx tsx bench/relay/fanout.bench.ts [--quick] [--reps N] [--no-write]
- *     [--servers ours,hocuspocus,y-websocket] [--sockets-per-address N]
+ *     [--servers ours,hocuspocus,y-websocket] [--clients 100,500,1000] [--sockets-per-address N]
  *
  * Every client is a real provider (HocuspocusProvider or y-websocket WebsocketProvider): at
  * these rates (≤ 1 edit/s per client) the generator is not the bottleneck, and cheap fake clients
@@ -48,9 +49,11 @@ interface Scenario {
 	seconds: number;
 }
 
+/** --clients 100,1000 runs only those sizes of the full schedule. */
+const CLIENT_COUNTS = (argValue('--clients') ?? '100,500,1000').split(',').map(Number);
 const SCENARIOS: Scenario[] = QUICK
 	? [{ clients: 100, editsPerSecond: 200, seconds: 10 }]
-	: [100, 500, 1000].map((clients) => ({ clients, editsPerSecond: 500, seconds: 30 }));
+	: CLIENT_COUNTS.map((clients) => ({ clients, editsPerSecond: 500, seconds: 30 }));
 const WARMUP_MS = 2000;
 /** Edits still in flight when the schedule ends get this long to arrive before they count as drops. */
 const DRAIN_MS = 3000;
@@ -320,7 +323,7 @@ function ratios(results: Result[]) {
 }
 
 /** The issue's targets, judged on this run, with what the profile of our extra CPU showed. */
-function verdict(results: Result[]): string {
+function verdict(results: Result[], commitMs: number): string {
 	const largest = Math.max(...results.map((r) => r.clients));
 	const ours = results.filter((r) => r.server === 'ours' && r.clients === largest);
 	const worstP99 = Math.max(...ours.map((r) => r.latency.p99));
@@ -343,12 +346,41 @@ function verdict(results: Result[]): string {
 		'Ours adds about 0.1 ms',
 		'for the message guard, whose trial apply of each update on an empty doc is what keeps corrupt',
 		'updates from half-applying (without it 4 of the malformed-frame corpus half-apply), and about',
-		'0.17 ms for the durable update log (group commit: one SQLite transaction and fsync per 2 ms',
-		'window, down from 2.6 s to 0.3 s of SQLite time per 3,000 edits). Both are the price of the',
+		'0.17 ms for the durable update log (then group commit with a fixed 2 ms window, down from 2.6 s',
+		'to 0.3 s of SQLite time per 3,000 edits; that profile predates the adaptive commit). Both are the price of the',
 		`durability and safety contract, so we keep them; in this run the relay used ${cpu.toFixed(0)}% of one`,
-		`core at ${largest} clients. The group-commit window is also why our median latency is about`,
-		'2 ms above the baselines: an edit is relayed only once it is on disk.'
+		`core at ${largest} clients.`,
+		'',
+		...issue13(results, commitMs)
 	].join('\n');
+}
+
+/** Issue 13's relay goals: idle latency at 100 clients, CPU per edit at 1,000. */
+function issue13(results: Result[], commitMs: number): string[] {
+	const at = (kind: ServerKind, clients: number) =>
+		results.filter((r) => r.server === kind && r.clients === clients);
+	const median = (runs: Result[], pick: (r: Result) => number) =>
+		runs.length ? runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)] : NaN;
+	const lines = ['Targets (issue 13):'];
+	const ours100 = median(at('ours', 100), (r) => r.latency.p50);
+	const bare100 = median(at('hocuspocus', 100), (r) => r.latency.p50);
+	if (!Number.isNaN(ours100)) {
+		lines.push(
+			`- p50 ≤ 1 ms at 100 clients: **${ours100 <= 1 ? 'met' : 'not met'}** (ours ${ms(ours100)} ms, bare Hocuspocus ${ms(bare100)} ms).` +
+				` One durable SQLite commit on this disk (WAL, synchronous=FULL, measured in this run): ${ms(commitMs)} ms median.` +
+				' Group commit is adaptive (an edit is committed in the event-loop turn it arrives in while commits take under a quarter of the loop), so the gap to bare Hocuspocus is about that commit: an edit is relayed only once it is on disk.'
+		);
+	}
+	const largest = Math.max(...results.map((r) => r.clients));
+	const oursCpu = median(at('ours', largest), (r) => r.serverCpuMsPerEdit);
+	const bareCpu = median(at('hocuspocus', largest), (r) => r.serverCpuMsPerEdit);
+	if (!Number.isNaN(oursCpu) && !Number.isNaN(bareCpu)) {
+		const r = oursCpu / bareCpu;
+		lines.push(
+			`- CPU per edit ≤ 1.25× bare Hocuspocus at ${largest} clients: **${r <= 1.25 ? 'met' : 'not met'}** (${r.toFixed(2)}×: ${oursCpu.toFixed(3)} vs ${bareCpu.toFixed(3)} ms). The message guard's trial apply and the durable append are still in place.`
+		);
+	}
+	return lines;
 }
 
 async function main() {
@@ -401,7 +433,7 @@ async function main() {
 		'',
 		ratios(results),
 		'',
-		verdict(results)
+		verdict(results, durableCommitMs())
 	].join('\n');
 	console.log(`\n${markdown}\n`);
 	if (WRITE && results.length > 0) writeSection('relay', markdown);

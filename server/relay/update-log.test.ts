@@ -38,16 +38,30 @@ describe('UpdateLog', () => {
 		appendAll.mockRestore();
 	});
 
-	it('resolves nobody before the batch is on disk', async () => {
+	it('commits at once while commits are cheap, and gathers for the window once they are not', async () => {
+		const original = documents.appendAll.bind(documents);
+		const appendAll = vi.spyOn(documents, 'appendAll');
 		const log = new UpdateLog(documents, 60_000);
+		// Idle: each update is committed in its own turn of the event loop, without the window.
+		await log.append('u/c/shard/0', bytes(3));
+		await log.append('u/c/shard/0', bytes(4));
+		expect(appendAll).toHaveBeenCalledTimes(2);
+		// A slow commit (40 ms of the last 100 ms) makes the log busy: the next batch waits.
+		appendAll.mockImplementationOnce((batch) => {
+			const until = performance.now() + 40;
+			while (performance.now() < until);
+			return original(batch);
+		});
+		await log.append('u/c/shard/0', bytes(5));
+		appendAll.mockRestore();
 		let resolved = false;
-		const pending = log.append('u/c/shard/0', bytes(4)).then(() => (resolved = true));
+		const pending = log.append('u/c/shard/0', bytes(6)).then(() => (resolved = true));
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(resolved).toBe(false);
-		expect(documents.load('u/c/shard/0').updates).toEqual([]);
+		expect(documents.load('u/c/shard/0').updates).toEqual([bytes(3), bytes(4), bytes(5)]);
 		log.flush();
 		await pending;
-		expect(documents.load('u/c/shard/0').updates).toEqual([bytes(4)]);
+		expect(documents.load('u/c/shard/0').updates).toEqual([bytes(3), bytes(4), bytes(5), bytes(6)]);
 	});
 
 	it('rejects every update of a batch that failed to commit, and keeps working', async () => {

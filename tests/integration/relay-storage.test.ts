@@ -65,7 +65,8 @@ describe('storage failures', () => {
 
 describe('shutdown', () => {
 	it('commits the update log batch still gathering when a graceful stop begins', async () => {
-		// A window far longer than the test: only the stop itself can commit the batch.
+		// A window far longer than the test, and a slow first commit that makes the log busy: only
+		// the stop itself can commit the next batch.
 		const t = await startTestServer({
 			relay: { ...DEFAULT_RELAY_LIMITS, groupCommitWindowMs: 60 * 60 * 1000 }
 		});
@@ -73,13 +74,24 @@ describe('shutdown', () => {
 		const name = shardDocName(account.userId as UserId, 0);
 		const doc = new Y.Doc();
 		const id = newThoughtId();
-		addThought(doc, id, { ...fields, text: 'in the open batch at shutdown' });
 		const append = vi.spyOn(UpdateLog.prototype, 'append');
+		const appendAll = DocumentsRepository.prototype.appendAll;
+		vi.spyOn(DocumentsRepository.prototype, 'appendAll').mockImplementationOnce(function (
+			this: DocumentsRepository,
+			batch
+		) {
+			const until = performance.now() + 60;
+			while (performance.now() < until);
+			return appendAll.call(this, batch);
+		});
 		const client = connectClient(t, account);
 		const provider = client.open(name, doc);
 		try {
-			// The client's first sync carries the thought; it waits in the batch, unacknowledged.
-			await eventually(() => append.mock.calls.length > 0, 10_000, 'the append');
+			// The first sync commits (slowly); the thought then waits in the batch.
+			await settled(provider);
+			const appendsBefore = append.mock.calls.length;
+			addThought(doc, id, { ...fields, text: 'in the open batch at shutdown' });
+			await eventually(() => append.mock.calls.length > appendsBefore, 10_000, 'the append');
 			expect(provider.hasUnsyncedChanges).toBe(true);
 			await t.stop({ keepData: true });
 

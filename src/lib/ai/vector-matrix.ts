@@ -1,4 +1,9 @@
 import { TopK, type Scored } from './rank-fusion';
+import { TwoBitCodes } from './two-bit-codes';
+
+/** Below this many rows the exact scan is already under a millisecond; codes only cost memory. */
+export const QUANTISED_MIN_ROWS = 16_384;
+const SCORE_BUCKETS = 2048;
 
 /**
  * Unit vectors of one model in one contiguous Float32Array (row per thought): a brute-force
@@ -9,6 +14,10 @@ export class VectorMatrix<Id> {
 	#ids: Id[] = [];
 	#rows = new Map<Id, number>();
 	#data: Float32Array;
+	/** Two-bit codes of the rows, fitted once the matrix is large, refitted when it doubles. */
+	#codes: TwoBitCodes | null = null;
+	#codedAt = 0;
+	#scores = new Float32Array(0);
 
 	constructor(
 		readonly dims: number,
@@ -37,6 +46,7 @@ export class VectorMatrix<Id> {
 			this.#rows.set(id, row);
 		}
 		this.#data.set(vector, row * this.dims);
+		this.#codes?.encode(row, this.#data, row * this.dims);
 	}
 
 	delete(id: Id): void {
@@ -46,6 +56,7 @@ export class VectorMatrix<Id> {
 		if (row !== last) {
 			const moved = this.#ids[last];
 			this.#data.copyWithin(row * this.dims, last * this.dims, (last + 1) * this.dims);
+			this.#codes?.move(last, row);
 			this.#ids[row] = moved;
 			this.#rows.set(moved, row);
 		}
@@ -53,8 +64,35 @@ export class VectorMatrix<Id> {
 		this.#rows.delete(id);
 	}
 
-	/** The k rows most similar to `query` (dot product of unit vectors) at or above minScore. */
+	/**
+	 * The k rows most similar to `query` (dot product of unit vectors) at or above minScore. A large
+	 * matrix is scanned by its two-bit codes first and only the best candidates are scored exactly,
+	 * so every score returned is exact; the rare row the coarse scan ranks too low is missed (the
+	 * recall against nearestExact is tested and benchmarked).
+	 */
 	nearest(query: Float32Array, k: number, minScore: number, exclude?: Id): Scored<Id>[] {
+		const rows = this.size;
+		if (rows < QUANTISED_MIN_ROWS) return this.nearestExact(query, k, minScore, exclude);
+		const codes = this.#fittedCodes();
+		if (this.#scores.length < rows) this.#scores = new Float32Array(this.#data.length / this.dims);
+		const scores = this.#scores;
+		const range = codes.score(query, rows, scores);
+		const cut = cutForBest(scores, rows, range, candidatesFor(k, rows));
+		const { dims } = this;
+		const ids = this.#ids;
+		const top = new TopK<Id>(k);
+		for (let row = 0; row < rows; row++) {
+			if (scores[row] < cut) continue;
+			const dot = dotAt(query, this.#data, row * dims, dims);
+			if (dot >= minScore && top.accepts(dot) && ids[row] !== exclude) {
+				top.add({ id: ids[row], score: dot });
+			}
+		}
+		return top.items;
+	}
+
+	/** nearest by scoring every row exactly. */
+	nearestExact(query: Float32Array, k: number, minScore: number, exclude?: Id): Scored<Id>[] {
 		const { dims } = this;
 		const data = this.#data;
 		const ids = this.#ids;
@@ -69,11 +107,45 @@ export class VectorMatrix<Id> {
 		return top.items;
 	}
 
+	#fittedCodes(): TwoBitCodes {
+		if (!this.#codes || this.size >= 2 * this.#codedAt) {
+			this.#codes = new TwoBitCodes(this.dims, this.#data, this.size);
+			this.#codedAt = this.size;
+		}
+		return this.#codes;
+	}
+
 	#grow(): void {
 		const bigger = new Float32Array(this.#data.length * 2);
 		bigger.set(this.#data);
 		this.#data = bigger;
 	}
+}
+
+/** How many coarse candidates an exact re-rank needs for k results: 2% of the rows, at least 10k. */
+function candidatesFor(k: number, rows: number): number {
+	return Math.min(rows, Math.max(10 * k, Math.ceil(rows / 50)));
+}
+
+/**
+ * A score such that at least `wanted` of scores[0, rows) reach it, found by bucketing them:
+ * two linear passes instead of a sort or a heap of thousands.
+ */
+function cutForBest(
+	scores: Float32Array,
+	rows: number,
+	{ min, max }: { min: number; max: number },
+	wanted: number
+): number {
+	const counts = new Uint32Array(SCORE_BUCKETS);
+	const scale = (SCORE_BUCKETS - 1) / Math.max(max - min, 1e-9);
+	for (let row = 0; row < rows; row++) counts[Math.floor((scores[row] - min) * scale)]++;
+	let seen = 0;
+	for (let bucket = SCORE_BUCKETS - 1; bucket > 0; bucket--) {
+		seen += counts[bucket];
+		if (seen >= wanted) return min + bucket / scale;
+	}
+	return -Infinity;
 }
 
 /** query · data[offset, offset + dims): four sums at once, which the CPU runs in parallel. */
