@@ -37,7 +37,7 @@ import {
  * each alternated query by query with a naive linear scan so both see the same machine load.
  */
 
-const SIZES = isQuick ? [2_000, 10_000] : [10_000, 50_000];
+const SIZES = isQuick ? [2_000, 10_000] : [10_000, 50_000, 200_000];
 const ROUNDS = isQuick ? 5 : 15;
 const BUILD_ROUNDS = isQuick ? 3 : 5;
 const SEED = 20240601;
@@ -252,6 +252,8 @@ async function main(): Promise<void> {
 	const sections: string[] = [];
 	const summary: SummaryRow[] = [];
 	const targetLines: string[] = [];
+	/** p50 per mode per size, for how each grows with the library. */
+	const medians = new Map<Mode, number[]>(MODES.map((mode) => [mode, []]));
 
 	for (const size of SIZES) {
 		console.log(`search: ${size.toLocaleString('en-US')} thoughts…`);
@@ -261,6 +263,7 @@ async function main(): Promise<void> {
 		const rows = MODES.map((mode) => {
 			const ours = summarise(samples[mode].ours.flat());
 			const base = summarise(samples[mode].baseline.flat());
+			medians.get(mode)!.push(ours.p50);
 			summary.push({
 				bench: 'search',
 				metric: `${mode} p95 @ ${size.toLocaleString('en-US')}`,
@@ -341,6 +344,14 @@ async function main(): Promise<void> {
 		);
 	}
 
+	const growth = SIZES.slice(1).map((size, i) => {
+		const factor = size / SIZES[i];
+		const cells = MODES.map((mode) => {
+			const [before, after] = medians.get(mode)!.slice(i, i + 2);
+			return `${mode} ${ratio(after, before)}`;
+		});
+		return `- ${SIZES[i].toLocaleString('en-US')} → ${size.toLocaleString('en-US')} thoughts (${factor}× the thoughts), p50 grows: ${cells.join(', ')}`;
+	});
 	const targetBlock =
 		targetLines.length > 0
 			? [
@@ -360,6 +371,10 @@ async function main(): Promise<void> {
 			machineInfo(),
 			'',
 			targetBlock,
+			'',
+			'Growth with the library (linear would match the size factor):',
+			'',
+			...growth,
 			'',
 			...sections
 		].join('\n')

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DocumentsRepository } from '../db/documents.repository';
 import { openDatabase, type OpenDatabase } from '../db/open';
 import { MIGRATIONS_DIR } from '../services';
-import { UpdateLog } from './update-log';
+import { IMMEDIATE_MAX_BYTES, UpdateLog } from './update-log';
 
 const dir = mkdtempSync(join(tmpdir(), 't10x-log-'));
 let database: OpenDatabase;
@@ -62,6 +62,19 @@ describe('UpdateLog', () => {
 		log.flush();
 		await pending;
 		expect(documents.load('u/c/shard/0').updates).toEqual([bytes(3), bytes(4), bytes(5), bytes(6)]);
+	});
+
+	it('holds a large batch (an import) for the window even while commits are cheap', async () => {
+		const log = new UpdateLog(documents, 60_000);
+		await log.append('u/e/shard/0', bytes(8));
+		let resolved = false;
+		const large = new Uint8Array(IMMEDIATE_MAX_BYTES + 1);
+		const pending = log.append('u/e/shard/0', large).then(() => (resolved = true));
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(resolved).toBe(false);
+		log.flush();
+		await pending;
+		expect(documents.load('u/e/shard/0').updates).toEqual([bytes(8), large]);
 	});
 
 	it('rejects every update of a batch that failed to commit, and keeps working', async () => {
