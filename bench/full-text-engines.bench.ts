@@ -6,8 +6,6 @@ import { ThoughtSearchIndex } from '../src/lib/features/thoughts/search-index';
 import { RESULTS } from '../src/lib/features/thoughts/search-ranking';
 import { generateThoughts } from '../scripts/seed-data';
 import type { ThoughtId } from '../sync/ids';
-import { words } from '../sync/ai/tokenizer';
-import { seededRandom } from '../tests/fixtures/seeded-random';
 import {
 	fmt,
 	formatBenchmarksFile,
@@ -21,6 +19,7 @@ import {
 	writeSection,
 	type SummaryRow
 } from './lib/report';
+import { wordQueries } from './lib/search-queries';
 
 /**
  * Full-text engines side by side (issue 13): the app's MiniSearch index, FlexSearch and Orama at
@@ -133,22 +132,6 @@ function scan(): Engine {
 
 const ENGINES = [miniSearch(), flexSearch('forward'), flexSearch('tolerant'), orama(), scan()];
 
-/** 40 queries of 1–3 consecutive words from seeded thoughts (as bench/search.bench.ts). */
-function makeQueries(): string[] {
-	const random = seededRandom(SEED + 1);
-	const source = generateThoughts(500, SEED + 2, Date.UTC(2024, 0, 1));
-	const queries = new Set<string>();
-	while (queries.size < 40) {
-		const text = source[Math.floor(random() * source.length)].text;
-		const found = words(text).filter((word) => word.length >= 3);
-		if (found.length === 0) continue;
-		const count = Math.min(found.length, 1 + Math.floor(random() * 3));
-		const start = Math.floor(random() * (found.length - count + 1));
-		queries.add(found.slice(start, start + count).join(' '));
-	}
-	return [...queries];
-}
-
 let sink = 0;
 
 async function latencies(size: number, queries: string[]) {
@@ -206,7 +189,7 @@ async function quality(): Promise<Map<string, { recall: number; mrr: number; fou
 }
 
 async function main(): Promise<void> {
-	const queries = makeQueries();
+	const queries = wordQueries(SEED);
 	const summary: SummaryRow[] = [];
 	const scored = await quality();
 	const relevantTotal = loadDataset().queries.reduce((n, q) => n + q.relevant.length, 0);

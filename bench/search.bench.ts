@@ -4,8 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { generateThoughts } from '../scripts/seed-data';
 import { readStaticTable } from '../models/static-onnx';
 import { embedIds, type StaticTable } from '../models/static-embedder';
-import { parseVocabulary, tokenize, words, type Vocabulary } from '../sync/ai/tokenizer';
-import { seededRandom } from '../tests/fixtures/seeded-random';
+import { parseVocabulary, tokenize, type Vocabulary } from '../sync/ai/tokenizer';
 import type { ThoughtId } from '../sync/ids';
 import type { Scored } from '../src/lib/ai/rank-fusion';
 import {
@@ -30,6 +29,7 @@ import {
 	writeSection,
 	type SummaryRow
 } from './lib/report';
+import { wordQueries } from './lib/search-queries';
 
 /**
  * Search latency as the search screen sees it: full-text (MiniSearch), by meaning (query embedded
@@ -66,21 +66,9 @@ const SEMANTIC_QUERIES = [
 	'learning a language'
 ];
 
-/** 40 queries of 1–3 consecutive words from seeded thoughts, the same for every size. */
+/** The shared word queries, then the questions by meaning. */
 function makeQueries(): string[] {
-	const random = seededRandom(SEED + 1);
-	const source = generateThoughts(500, SEED + 2, Date.UTC(2024, 0, 1));
-	const queries = new Set<string>();
-	while (queries.size < 40) {
-		const text = source[Math.floor(random() * source.length)].text;
-		// Three letters or more: a person types "budget", not "of".
-		const found = words(text).filter((word) => word.length >= 3);
-		if (found.length === 0) continue;
-		const count = Math.min(found.length, 1 + Math.floor(random() * 3));
-		const start = Math.floor(random() * (found.length - count + 1));
-		queries.add(found.slice(start, start + count).join(' '));
-	}
-	return [...queries, ...SEMANTIC_QUERIES];
+	return [...wordQueries(SEED), ...SEMANTIC_QUERIES];
 }
 
 const LATENCY_HEADER = [

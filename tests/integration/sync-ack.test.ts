@@ -1,11 +1,7 @@
 import { HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocumentsRepository } from '../../server/db/documents.repository';
-import * as schema from '../../server/db/schema';
 import { AckedProvider } from '../../src/lib/replica/acked-provider';
 import { addThought, readThought } from '../../sync/doc/shard-doc';
 import { shardDocName } from '../../sync/doc-names';
@@ -35,16 +31,11 @@ afterAll(() => server.stop());
 
 /** The document as the relay has it on disk right now (state plus update log). */
 function storedDoc(name: string): Y.Doc {
-	const sqlite = new Database(join(server.dataDir, 'thoughts10x.sqlite'), { readonly: true });
-	try {
-		const stored = new DocumentsRepository(drizzle(sqlite, { schema })).load(name);
-		const doc = new Y.Doc();
-		if (stored.state) Y.applyUpdate(doc, stored.state);
-		for (const update of stored.updates) Y.applyUpdate(doc, update);
-		return doc;
-	} finally {
-		sqlite.close();
-	}
+	const stored = new DocumentsRepository(server.server.services.database.db).load(name);
+	const doc = new Y.Doc();
+	if (stored.state) Y.applyUpdate(doc, stored.state);
+	for (const update of stored.updates) Y.applyUpdate(doc, update);
+	return doc;
 }
 
 interface Emitter {

@@ -73,32 +73,32 @@ export class VectorMatrix<Id> {
 	nearest(query: Float32Array, k: number, minScore: number, exclude?: Id): Scored<Id>[] {
 		const rows = this.size;
 		if (rows < QUANTISED_MIN_ROWS) return this.nearestExact(query, k, minScore, exclude);
-		const codes = this.#fittedCodes();
 		if (this.#scores.length < rows) this.#scores = new Float32Array(this.#data.length / this.dims);
-		const scores = this.#scores;
-		const range = codes.score(query, rows, scores);
-		const cut = cutForBest(scores, rows, range, candidatesFor(k, rows));
-		const { dims } = this;
-		const ids = this.#ids;
-		const top = new TopK<Id>(k);
-		for (let row = 0; row < rows; row++) {
-			if (scores[row] < cut) continue;
-			const dot = dotAt(query, this.#data, row * dims, dims);
-			if (dot >= minScore && top.accepts(dot) && ids[row] !== exclude) {
-				top.add({ id: ids[row], score: dot });
-			}
-		}
-		return top.items;
+		const range = this.#fittedCodes().score(query, rows, this.#scores);
+		const cut = cutForBest(this.#scores, rows, range, candidatesFor(k, rows));
+		return this.#best(query, k, minScore, exclude, (row) => this.#scores[row] >= cut);
 	}
 
 	/** nearest by scoring every row exactly. */
 	nearestExact(query: Float32Array, k: number, minScore: number, exclude?: Id): Scored<Id>[] {
+		return this.#best(query, k, minScore, exclude);
+	}
+
+	/** The exact top k of the rows `isCandidate` lets through (every row when left out). */
+	#best(
+		query: Float32Array,
+		k: number,
+		minScore: number,
+		exclude: Id | undefined,
+		isCandidate?: (row: number) => boolean
+	): Scored<Id>[] {
 		const { dims } = this;
 		const data = this.#data;
 		const ids = this.#ids;
 		// No generator and no object per row: at 50,000 rows the scan is most of a search.
 		const top = new TopK<Id>(k);
 		for (let row = 0, offset = 0; row < ids.length; row++, offset += dims) {
+			if (isCandidate && !isCandidate(row)) continue;
 			const dot = dotAt(query, data, offset, dims);
 			if (dot >= minScore && top.accepts(dot) && ids[row] !== exclude) {
 				top.add({ id: ids[row], score: dot });
